@@ -1,0 +1,169 @@
+//! `gateway.mode`, `gateway.bind` and the auth the bind needs (facts §3).
+
+use super::values::{BIND_MODES, GATEWAY_MODES, GatewayView};
+use super::{Finding, Severity};
+use crate::config::EditValue;
+use std::net::Ipv4Addr;
+
+/// OpenClaw's own host-alias migration (≥ 2026.3.1): host addresses written as bind modes.
+const HOST_ALIASES: &[(&str, &str)] = &[
+    ("0.0.0.0", "lan"),
+    ("::", "lan"),
+    ("[::]", "lan"),
+    ("*", "lan"),
+    ("127.0.0.1", "loopback"),
+    ("localhost", "loopback"),
+    ("::1", "loopback"),
+    ("[::1]", "loopback"),
+];
+
+pub fn check(view: &GatewayView, out: &mut Vec<Finding>) {
+    mode(view, out);
+    bind(view, out);
+}
+
+fn mode(view: &GatewayView, out: &mut Vec<Finding>) {
+    let Some((mode, at)) = view.string("gateway.mode") else { return };
+    if GATEWAY_MODES.contains(&mode) {
+        return;
+    }
+    let normal = mode.trim().to_ascii_lowercase();
+    let to = GATEWAY_MODES.contains(&normal.as_str()).then(|| EditValue::String(normal));
+    let fix = to.and_then(|to| view.proposal("gateway.mode", Some(at.node.value.display()), to));
+    out.push(
+        Finding::new(
+            "gateway.mode.invalid",
+            Severity::Error,
+            format!(
+                "gateway.mode is {}, which OpenClaw rejects; valid values: local, remote",
+                at.node.value.display()
+            ),
+        )
+        .path("gateway.mode")
+        .at(Some(view.location(&at)))
+        .hint("\"local\" on the host that runs the gateway, \"remote\" on a client of another host's gateway")
+        .fix(fix),
+    );
+}
+
+/// The bind mode to propose for a value that is not one: `lan` when a shared secret exists
+/// (a `lan` gateway without one refuses to start), else `loopback`.
+pub fn replacement_bind(view: &GatewayView) -> &'static str {
+    if view.has_secret() { "lan" } else { "loopback" }
+}
+
+fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
+    let Some((bind, at)) = view.string("gateway.bind") else {
+        return;
+    };
+    let shown = at.node.value.display();
+    if !BIND_MODES.contains(&bind) {
+        let normal = bind.trim().to_ascii_lowercase();
+        let (to, message, hint) = if BIND_MODES.contains(&normal.as_str()) {
+            (
+                normal.clone(),
+                format!("gateway.bind is {shown}; OpenClaw accepts only the exact value \"{normal}\" (trimmed, lower-case)"),
+                format!("write \"{normal}\""),
+            )
+        } else if let Some((_, mode)) = HOST_ALIASES.iter().find(|(alias, _)| *alias == normal) {
+            (
+                mode.to_string(),
+                format!("gateway.bind is {shown}, a host address, not a bind mode; OpenClaw before 2026.3.1 refuses it (later versions migrate it to \"{mode}\")"),
+                format!("write the bind mode \"{mode}\""),
+            )
+        } else {
+            let to = replacement_bind(view);
+            let what = if normal == "local" {
+                format!("gateway.bind is {shown}, which is not a bind mode (\"local\" is a gateway.mode value)")
+            } else if normal.parse::<Ipv4Addr>().is_ok() {
+                format!("gateway.bind is {shown}, an address, not a bind mode (use bind \"custom\" with customBindHost for one address)")
+            } else {
+                format!("gateway.bind is {shown}, which is not a bind mode")
+            };
+            let why = if to == "lan" {
+                "proposed \"lan\" because a shared secret is configured and lan keeps the gateway reachable from other machines; \"loopback\" is enough when only a proxy on this host needs it (fix --bind loopback)"
+            } else {
+                "proposed \"loopback\" because no gateway.auth.token or password is set and a lan gateway without one refuses to start; set a token first to use \"lan\" (fix --bind lan)"
+            };
+            (
+                to.to_string(),
+                format!("{what}; OpenClaw rejects the whole config (valid: {})", BIND_MODES.join(", ")),
+                why.to_string(),
+            )
+        };
+        let fix = view.proposal("gateway.bind", Some(shown), EditValue::String(to));
+        out.push(
+            Finding::new("gateway.bind.invalid", Severity::Error, message)
+                .path("gateway.bind")
+                .at(Some(view.location(&at)))
+                .hint(hint)
+                .fix(fix),
+        );
+        return;
+    }
+    match bind {
+        "custom" => custom_host(view, out),
+        "lan" => out.push(
+            Finding::new(
+                "gateway.bind.exposed",
+                Severity::Info,
+                "gateway.bind is \"lan\": the gateway listens on every interface (0.0.0.0), public ones included",
+            )
+            .path("gateway.bind")
+            .at(Some(view.location(&at)))
+            .hint("\"loopback\" is enough when only a reverse proxy on this host needs the gateway"),
+        ),
+        _ => {}
+    }
+    auth(view, bind, out);
+}
+
+fn custom_host(view: &GatewayView, out: &mut Vec<Finding>) {
+    let problem = match view.get("gateway.customBindHost") {
+        None => "bind is \"custom\" but gateway.customBindHost is not set; OpenClaw falls back to 0.0.0.0".to_string(),
+        Some(at) => match at.node.value.as_str() {
+            Some(host) if host.trim().parse::<Ipv4Addr>().is_ok() => return,
+            _ => format!(
+                "gateway.customBindHost is {}, not an IPv4 address",
+                at.node.value.display()
+            ),
+        },
+    };
+    let at = view.get("gateway.customBindHost").or_else(|| view.get("gateway.bind"));
+    out.push(
+        Finding::new("gateway.bind.custom_host", Severity::Error, problem)
+            .path("gateway.customBindHost")
+            .at(at.map(|a| view.location(&a)))
+            .hint("set gateway.customBindHost to the IPv4 address to listen on, e.g. \"192.168.1.10\""),
+    );
+}
+
+fn auth(view: &GatewayView, bind: &str, out: &mut Vec<Finding>) {
+    let custom_loopback = bind == "custom"
+        && view
+            .string("gateway.customBindHost")
+            .and_then(|(h, _)| h.trim().parse::<Ipv4Addr>().ok())
+            .is_some_and(|ip| ip.is_loopback());
+    let exposed = matches!(bind, "lan" | "tailnet" | "custom") && !custom_loopback;
+    if !exposed {
+        return;
+    }
+    let mode = view.auth_mode();
+    if mode == Some("trusted-proxy") {
+        return;
+    }
+    let message = if mode == Some("none") {
+        format!("gateway.auth.mode is \"none\" with bind \"{bind}\": the gateway refuses to start without auth off loopback")
+    } else if view.has_secret() {
+        return;
+    } else {
+        format!("bind \"{bind}\" without gateway.auth.token or password (or their env vars): the gateway refuses to start")
+    };
+    let at = view.get("gateway.bind");
+    out.push(
+        Finding::new("gateway.auth.missing", Severity::Error, message)
+            .path("gateway.auth")
+            .at(at.map(|a| view.location(&a)))
+            .hint("set gateway.auth.token to a long random value (e.g. `openssl rand -hex 32`), or use bind \"loopback\""),
+    );
+}

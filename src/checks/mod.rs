@@ -1,0 +1,179 @@
+//! Checks: pure functions from gathered facts to findings. Each check has a stable id (a
+//! contract with CI users, listed in README and `--help`).
+
+mod bind;
+mod config;
+mod remote_url;
+pub mod values;
+
+use crate::config::{ConfigSet, DocId, Discovered, EditValue, Env};
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// Everything the checks look at, gathered before any check runs.
+pub struct Facts<'a> {
+    pub discovered: &'a Discovered,
+    pub config: Option<&'a ConfigSet>,
+    pub env: &'a Env,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A change a check proposes: set `path` in file `doc` to `to`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    #[serde(skip)]
+    pub doc: DocId,
+    #[serde(skip)]
+    pub keys: Vec<String>,
+    pub file: PathBuf,
+    pub path: String,
+    pub from: Option<String>,
+    pub to: EditValue,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The key path (`gateway.bind`), or `env:NAME` for an environment variable.
+    pub path: Option<String>,
+    #[serde(flatten)]
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+    pub fix: Option<Proposal>,
+}
+
+impl Finding {
+    fn new(id: &'static str, severity: Severity, message: impl Into<String>) -> Finding {
+        Finding {
+            id,
+            severity,
+            message: message.into(),
+            path: None,
+            location: None,
+            hint: None,
+            fix: None,
+        }
+    }
+
+    fn path(mut self, path: &str) -> Self {
+        self.path = Some(path.to_string());
+        self
+    }
+
+    fn at(mut self, location: Option<Location>) -> Self {
+        self.location = location;
+        self
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    fn fix(mut self, fix: Option<Proposal>) -> Self {
+        self.fix = fix;
+        self
+    }
+}
+
+/// The checks in report order, with the text `--help` and README show.
+pub struct CheckDef {
+    pub id: &'static str,
+    pub area: &'static str,
+    pub explain: &'static str,
+}
+
+pub const CHECKS: &[CheckDef] = &[
+    CheckDef { id: "config.not_found", area: "config", explain: "no config file where OpenClaw looks for one" },
+    CheckDef { id: "config.legacy_location", area: "config", explain: "config found under a former project name (~/.clawdbot, moltbot.json…)" },
+    CheckDef { id: "config.legacy_env", area: "config", explain: "CLAWDBOT_* variables are set; OpenClaw ignores them since 2026.3.22" },
+    CheckDef { id: "config.toml_not_loaded", area: "config", explain: "a TOML config: OpenClaw itself loads only JSON5" },
+    CheckDef { id: "config.duplicate_key", area: "config", explain: "a key defined twice; the last one wins, as in OpenClaw" },
+    CheckDef { id: "config.type_error", area: "config", explain: "a checked key has the wrong type (bind: 123, gateway: \"x\")" },
+    CheckDef { id: "config.legacy_key", area: "config", explain: "gateway.token is ignored; the key is gateway.auth.token" },
+    CheckDef { id: "gateway.mode.invalid", area: "gateway", explain: "gateway.mode is not local or remote" },
+    CheckDef { id: "gateway.bind.invalid", area: "gateway", explain: "gateway.bind is not loopback, lan, tailnet, auto or custom (e.g. \"local\")" },
+    CheckDef { id: "gateway.bind.custom_host", area: "gateway", explain: "bind: custom without a valid IPv4 customBindHost" },
+    CheckDef { id: "gateway.bind.exposed", area: "gateway", explain: "bind: lan listens on every interface, public ones included" },
+    CheckDef { id: "gateway.auth.missing", area: "gateway", explain: "a non-loopback bind without token or password: the gateway refuses to start" },
+    CheckDef { id: "gateway.remote_url.missing", area: "remote_url", explain: "mode: remote without gateway.remote.url" },
+    CheckDef { id: "gateway.remote_url.scheme", area: "remote_url", explain: "remote URL is http(s):// or not ws(s)://; OpenClaw clients refuse it" },
+    CheckDef { id: "gateway.remote_url.via_proxy", area: "remote_url", explain: "the gateway runs here but clients are sent through the reverse proxy (pairing required)" },
+    CheckDef { id: "gateway.remote_url.port", area: "remote_url", explain: "a loopback remote URL on another port than the gateway's" },
+    CheckDef { id: "gateway.remote_url.plaintext", area: "remote_url", explain: "ws:// (no TLS) to a public host: the token travels in clear text" },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Info,
+    Warning,
+    Error,
+    Skipped,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub id: &'static str,
+    pub status: Status,
+}
+
+/// Runs every check; findings come back in the order of `CHECKS`.
+pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
+    let mut findings = Vec::new();
+    config::check(facts, &mut findings);
+    let ran_config_checks = facts.config.is_some();
+    if let Some(cfg) = facts.config {
+        let view = values::GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
+        bind::check(&view, &mut findings);
+        remote_url::check(&view, &mut findings);
+    }
+    let order = |id: &str| CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
+    findings.sort_by_key(|f| order(f.id));
+    let results = CHECKS
+        .iter()
+        .map(|def| {
+            let worst = findings
+                .iter()
+                .filter(|f| f.id == def.id)
+                .map(|f| f.severity)
+                .max();
+            let status = match worst {
+                Some(Severity::Error) => Status::Error,
+                Some(Severity::Warning) => Status::Warning,
+                Some(Severity::Info) => Status::Info,
+                None if ran_config_checks || def.id.starts_with("config.not_found") || def.id == "config.legacy_env" => Status::Pass,
+                None => Status::Skipped,
+            };
+            CheckResult { id: def.id, status }
+        })
+        .collect();
+    (results, findings)
+}

@@ -1,0 +1,178 @@
+//! Command-line definitions only (clap derive). Resolution into `Options` happens in `lib.rs`.
+
+use crate::report::style::ColorChoice;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Environment:
+  OPENCLAW_CONFIG_PATH   the config file (like --config)
+  OPENCLAW_STATE_DIR     the state dir; its openclaw.json is the config (like --state-dir)
+  OPENCLAW_PROFILE       profile NAME: state dir ~/.openclaw-NAME (like --profile)
+  OPENCLAW_HOME          replaces $HOME when looking for ~/.openclaw
+  OPENCLAW_GATEWAY_URL, OPENCLAW_GATEWAY_PORT, OPENCLAW_GATEWAY_TOKEN, OPENCLAW_GATEWAY_PASSWORD
+                         read as OpenClaw reads them
+  NO_COLOR, CLICOLOR_FORCE  colour with --color auto
+
+Exit codes:
+  0  nothing at or above --fail-on (fix: nothing to change, or all fixed)
+  1  findings at or above --fail-on (fix without --apply: changes pending)
+  2  could not run: bad arguments, config unreadable or unparsable, write refused
+
+Run `openclaw-doctor check --help` for the list of checks.";
+
+const CHECK_HELP: &str = "\
+Checks (stable ids; severity as reported):
+  config.not_found               error    no config file where OpenClaw looks for one
+  config.legacy_location         warning  config under a former name (~/.clawdbot, moltbot.json…)
+  config.legacy_env              warning  CLAWDBOT_* variables, ignored since 2026.3.22
+  config.toml_not_loaded         info     a TOML config: OpenClaw itself loads only JSON5
+  config.duplicate_key           warning  a key defined twice (the last wins, as in OpenClaw)
+  config.type_error              error    a checked key has the wrong type (bind: 123)
+  config.legacy_key              warning  gateway.token is ignored; use gateway.auth.token
+  gateway.mode.invalid           error    gateway.mode is not local or remote
+  gateway.bind.invalid           error    bind is not loopback|lan|tailnet|auto|custom (\"local\")
+  gateway.bind.custom_host       error    bind custom without an IPv4 customBindHost
+  gateway.bind.exposed           info     bind lan listens on every interface
+  gateway.auth.missing           error    non-loopback bind without token/password: no start
+  gateway.remote_url.missing     error    mode remote without gateway.remote.url
+  gateway.remote_url.scheme      error    http(s):// or non-ws(s) URL: clients refuse it
+  gateway.remote_url.via_proxy   error    gateway runs here but clients go through the proxy
+  gateway.remote_url.port        error    loopback URL on another port than the gateway's
+  gateway.remote_url.plaintext   warning  ws:// to a public host: token sent in clear text
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not run.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "openclaw-doctor",
+    version,
+    about = "Diagnoses and repairs OpenClaw gateway configurations",
+    long_about = "Diagnoses and repairs OpenClaw gateway configurations: finds the config as \
+OpenClaw does, checks gateway.bind, gateway.remote.url and friends, and proposes \
+format-preserving patches (comments, quotes and layout kept).",
+    after_long_help = AFTER_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Config file to use [env: OPENCLAW_CONFIG_PATH]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// OpenClaw profile: state dir ~/.openclaw-NAME [env: OPENCLAW_PROFILE]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// OpenClaw state dir holding openclaw.json [env: OPENCLAW_STATE_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+
+    /// Colour: auto honours NO_COLOR and CLICOLOR_FORCE and is off when not a terminal
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print only findings and the summary
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print every check's explanation, where the config was looked for, and why each fix
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BindMode {
+    Loopback,
+    Lan,
+    Tailnet,
+    Auto,
+    Custom,
+}
+
+impl BindMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BindMode::Loopback => "loopback",
+            BindMode::Lan => "lan",
+            BindMode::Tailnet => "tailnet",
+            BindMode::Auto => "auto",
+            BindMode::Custom => "custom",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the config (and, later, the gateway) and explain what is broken
+    #[command(after_long_help = CHECK_HELP)]
+    Check(CheckArgs),
+    /// Show the patches that fix the findings as diffs; --apply writes them
+    Fix(FixArgs),
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only the config checks, no network probes
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Write the patches (atomically, with a backup), then re-check
+    #[arg(long)]
+    pub apply: bool,
+
+    /// Do not keep a timestamped backup of each changed file
+    #[arg(long, requires = "apply")]
+    pub no_backup: bool,
+
+    /// Only patches for these check ids (or `area.*`); repeatable
+    #[arg(long, value_name = "ID")]
+    pub only: Vec<String>,
+
+    /// No patches for these check ids (or `area.*`); repeatable
+    #[arg(long, value_name = "ID")]
+    pub skip: Vec<String>,
+
+    /// Set gateway.bind to this mode instead of the proposed one
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub bind: Option<BindMode>,
+
+    /// Set gateway.remote.url to this ws:// or wss:// URL instead of the proposed one
+    #[arg(long, value_name = "URL")]
+    pub remote_url: Option<String>,
+}

@@ -1,0 +1,214 @@
+//! Safe writes: the new text goes to a temporary file in the same directory, is fsynced and
+//! renamed over the original, with the original's permission bits and owner. The original is
+//! kept as a timestamped backup with the same permissions. A file that changed since it was
+//! read is never overwritten. A symlinked config is edited at its target; the link stays.
+
+use crate::error::{Error, Result};
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
+    pub backup: Option<PathBuf>,
+}
+
+/// Replaces the file at `path` (whose content was `expected`) with `new`.
+pub fn write_file(path: &Path, expected: &str, new: &str, backup: bool) -> Result<Written> {
+    write_file_with(path, expected, new, backup, || {})
+}
+
+/// As `write_file`, calling `before_commit` after the new content is on disk in the
+/// temporary file and right before the final check and rename (tests use it to change the
+/// file underneath).
+pub fn write_file_with(
+    path: &Path,
+    expected: &str,
+    new: &str,
+    backup: bool,
+    before_commit: impl FnOnce(),
+) -> Result<Written> {
+    // Edit the link's target, not the link.
+    let target = fs::canonicalize(path)
+        .map_err(|e| Error::write(path, crate::config::document::io_reason(&e)))?;
+    let meta = fs::metadata(&target).map_err(|e| Error::write(path, e.to_string()))?;
+    let mode = meta.permissions().mode() & 0o7777;
+    let dir = target
+        .parent()
+        .ok_or_else(|| Error::write(path, "the file has no parent directory"))?;
+
+    ensure_unchanged(path, &target, expected)?;
+
+    let backup_path = if backup {
+        Some(write_backup(path, &target, expected.as_bytes(), &meta)?)
+    } else {
+        None
+    };
+
+    let file_name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("config");
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".doctor-tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::write(path, format!("cannot create a temporary file in {}: {e}", dir.display())))?;
+    let fail = |what: &str, e: std::io::Error| Error::write(path, format!("{what}: {e}; the original is unchanged"));
+    temp.write_all(new.as_bytes()).map_err(|e| fail("writing the new content failed", e))?;
+    temp.as_file()
+        .set_permissions(fs::Permissions::from_mode(mode))
+        .map_err(|e| fail("setting permissions failed", e))?;
+    keep_owner(temp.as_file(), &meta).map_err(|e| fail("keeping the file's owner failed", e))?;
+    temp.as_file().sync_all().map_err(|e| fail("syncing the new content failed", e))?;
+
+    before_commit();
+    ensure_unchanged(path, &target, expected)?;
+    temp.persist(&target)
+        .map_err(|e| fail("replacing the file failed", e.error))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(Written {
+        path: target,
+        backup: backup_path,
+    })
+}
+
+fn ensure_unchanged(path: &Path, target: &Path, expected: &str) -> Result<()> {
+    let now = fs::read(target).map_err(|e| Error::write(path, e.to_string()))?;
+    if now != expected.as_bytes() {
+        return Err(Error::write(
+            path,
+            "the file changed since the doctor read it; nothing was written (run the doctor again)",
+        ));
+    }
+    Ok(())
+}
+
+fn keep_owner(file: &File, meta: &fs::Metadata) -> std::io::Result<()> {
+    let own = file.metadata()?;
+    if own.uid() != meta.uid() || own.gid() != meta.gid() {
+        std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid()))?;
+    }
+    Ok(())
+}
+
+/// `<name>.doctor-<UTC timestamp>.bak` next to the file, created new (never overwriting),
+/// with the original's permission bits and owner.
+fn write_backup(path: &Path, target: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<PathBuf> {
+    let stamp = utc_stamp(SystemTime::now());
+    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("config");
+    for attempt in 0..100 {
+        let suffix = if attempt == 0 { String::new() } else { format!("-{attempt}") };
+        let candidate = target.with_file_name(format!("{name}.doctor-{stamp}{suffix}.bak"));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(meta.permissions().mode() & 0o7777)
+            .open(&candidate);
+        let mut file = match file {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(Error::write(path, format!("cannot create the backup {}: {e}", candidate.display())));
+            }
+        };
+        let result = (|| {
+            // `mode` is filtered by the umask: set the bits explicitly.
+            file.set_permissions(fs::Permissions::from_mode(meta.permissions().mode() & 0o7777))?;
+            keep_owner(&file, meta)?;
+            file.write_all(bytes)?;
+            file.sync_all()
+        })();
+        if let Err(e) = result {
+            let _ = fs::remove_file(&candidate);
+            return Err(Error::write(path, format!("cannot write the backup {}: {e}", candidate.display())));
+        }
+        return Ok(candidate);
+    }
+    Err(Error::write(path, "cannot find a free backup file name"))
+}
+
+/// `20261124T104725Z` for a time (UTC), without a date library.
+pub fn utc_stamp(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (h, m, s) = (rem / 3600, rem % 3600 / 60, rem % 60);
+    // Howard Hinnant's civil-from-days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let mo = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(mo <= 2);
+    format!("{y:04}{mo:02}{d:02}T{h:02}{m:02}{s:02}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn stamp_is_utc_calendar_time() {
+        let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_430_845);
+        assert_eq!(utc_stamp(t), "20261123T084725Z");
+        assert_eq!(utc_stamp(SystemTime::UNIX_EPOCH), "19700101T000000Z");
+    }
+
+    #[test]
+    fn refuses_a_file_changed_underneath_and_keeps_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openclaw.json");
+        fs::write(&path, "{ a: 1 }").unwrap();
+        let err = write_file_with(&path, "{ a: 1 }", "{ a: 2 }", true, || {
+            fs::write(&path, "{ a: 3 }").unwrap();
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("changed since the doctor read it"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 3 }");
+        // No temporary file is left behind.
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".doctor-tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn keeps_mode_and_backs_up_with_the_same_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openclaw.json");
+        fs::write(&path, "{ a: 1 }").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        let written = write_file(&path, "{ a: 1 }", "{ a: 2 }", true).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 2 }");
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let backup = written.backup.unwrap();
+        assert_eq!(fs::read_to_string(&backup).unwrap(), "{ a: 1 }");
+        assert_eq!(fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn edits_the_target_of_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.json");
+        let link = dir.path().join("openclaw.json");
+        fs::write(&real, "{ a: 1 }").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_file(&link, "{ a: 1 }", "{ a: 2 }", false).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "{ a: 2 }");
+    }
+}

@@ -1,0 +1,179 @@
+//! No secret is ever printed: every byte the doctor writes to stdout or stderr passes through
+//! one `Redactor` that knows the secret values of this run (from every config file and the
+//! environment) and replaces each with `<redacted>`, however it is quoted or escaped.
+
+use crate::config::ConfigSet;
+use crate::config::discovery::Env;
+use crate::config::tree::{Node, NodeValue};
+
+pub const REDACTED: &str = "<redacted>";
+
+/// Secrets shorter than this are only replaced when they stand quoted, so that a one-letter
+/// test token does not blank out every letter of the report.
+const MIN_BARE_LEN: usize = 6;
+
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    secrets: Vec<String>,
+}
+
+/// Key names whose values are secrets (compared case-insensitively, `_`/`-` ignored).
+fn is_secret_key(key: &str) -> bool {
+    let k: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["token", "password", "passwd", "secret", "apikey", "privatekey", "credential", "cookie"]
+        .iter()
+        .any(|s| k == *s || k.ends_with(s))
+}
+
+impl Redactor {
+    pub fn new() -> Redactor {
+        Redactor::default()
+    }
+
+    pub fn add(&mut self, secret: &str) {
+        let secret = secret.trim();
+        if secret.is_empty() || secret == REDACTED {
+            return;
+        }
+        let mut forms = vec![secret.to_string()];
+        // As it appears inside a JSON string, and percent-encoded in a URL.
+        if let Ok(quoted) = serde_json::to_string(secret) {
+            forms.push(quoted[1..quoted.len() - 1].to_string());
+        }
+        forms.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
+        for form in forms {
+            if !self.secrets.contains(&form) {
+                self.secrets.push(form);
+            }
+        }
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    pub fn add_env(&mut self, env: &Env) {
+        for name in [
+            "OPENCLAW_GATEWAY_TOKEN",
+            "OPENCLAW_GATEWAY_PASSWORD",
+            "CLAWDBOT_GATEWAY_TOKEN",
+        ] {
+            if let Some(v) = env.get(name) {
+                self.add(v);
+            }
+        }
+    }
+
+    pub fn add_config(&mut self, cfg: &ConfigSet) {
+        for doc in &cfg.docs {
+            self.add_node(&doc.text, &doc.root, false);
+        }
+    }
+
+    fn add_node(&mut self, text: &str, node: &Node, secret: bool) {
+        match &node.value {
+            NodeValue::String { value, .. } => {
+                if secret && !(value.starts_with("${") && value.ends_with('}')) {
+                    self.add(value);
+                    // The literal as written in the file (escapes and all), for diffs.
+                    if let Some(raw) = text.get(node.span.clone())
+                        && raw.len() >= 2
+                    {
+                        self.add(&raw[1..raw.len() - 1]);
+                    }
+                }
+                self.add_url_secrets(value);
+            }
+            NodeValue::Number { raw, .. } if secret => self.add(raw),
+            NodeValue::Object(entries) => {
+                for e in entries {
+                    self.add_node(text, &e.value, secret || is_secret_key(&e.key));
+                }
+            }
+            NodeValue::Array(items) => {
+                for i in items {
+                    self.add_node(text, i, secret);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Passwords and token-like query parameters inside URL strings.
+    fn add_url_secrets(&mut self, value: &str) {
+        if !value.contains("://") {
+            return;
+        }
+        if let Ok(url) = url::Url::parse(value) {
+            if let Some(pw) = url.password() {
+                self.add(pw);
+                if let Ok(decoded) = percent_decode(pw) {
+                    self.add(&decoded);
+                }
+            }
+            for (k, v) in url.query_pairs() {
+                if is_secret_key(&k) {
+                    self.add(&v);
+                }
+            }
+        }
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for secret in &self.secrets {
+            if secret.chars().count() >= MIN_BARE_LEN {
+                if out.contains(secret.as_str()) {
+                    out = out.replace(secret.as_str(), REDACTED);
+                }
+            } else {
+                for q in ['"', '\''] {
+                    let quoted = format!("{q}{secret}{q}");
+                    if out.contains(&quoted) {
+                        out = out.replace(&quoted, &format!("{q}{REDACTED}{q}"));
+                    }
+                }
+                let kv = format!(":{secret}@");
+                if out.contains(&kv) {
+                    out = out.replace(&kv, &format!(":{REDACTED}@"));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn percent_decode(s: &str) -> Result<String, std::string::FromUtf8Error> {
+    let bytes: Vec<u8> = url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned().into_bytes())
+        .unwrap_or_default();
+    String::from_utf8(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_every_form_of_a_secret() {
+        let mut r = Redactor::new();
+        r.add("s3cr\"et-token");
+        assert_eq!(r.redact("token s3cr\"et-token"), "token <redacted>");
+        assert_eq!(r.redact("{\"t\":\"s3cr\\\"et-token\"}"), "{\"t\":\"<redacted>\"}");
+        let mut r = Redactor::new();
+        r.add("ab");
+        assert_eq!(r.redact("tab 'ab' \"ab\""), "tab '<redacted>' \"<redacted>\"");
+    }
+
+    #[test]
+    fn secret_key_names() {
+        for k in ["token", "authToken", "password", "api_key", "apiKey", "clientSecret"] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in ["bind", "url", "mode", "tokens_used_limit_x"] {
+            assert!(!is_secret_key(k), "{k}");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! `--format json`: the schema documented in README (`schema_version` 1). Built field by
+//! field so the contract is visible in one place.
+
+use super::{Report, SCHEMA_VERSION};
+use crate::checks::Finding;
+use crate::fix::Patch;
+use serde_json::{Value, json};
+
+pub fn render(report: &Report) -> String {
+    let config = report.config.as_ref().map(|c| {
+        json!({
+            "path": c.path,
+            "format": c.format,
+            "source": c.source,
+            "reason": c.reason,
+            "legacy": c.legacy,
+            "includes": c.includes,
+        })
+    });
+    let mut root = json!({
+        "schema_version": SCHEMA_VERSION,
+        "tool": { "name": "openclaw-doctor", "version": env!("CARGO_PKG_VERSION") },
+        "command": report.command,
+        "ok": report.ok(),
+        "exit_code": report.exit_code(),
+        "fail_on": report.fail_on.name(),
+        "config": config,
+        "checks": report.checks,
+        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "summary": report.summary(),
+        "next_step": report.next_step,
+    });
+    if let Some(fix) = &report.fix {
+        root["fix"] = json!({
+            "applied": fix.applied,
+            "patches": fix.patches.iter().map(patch).collect::<Vec<_>>(),
+            "files": fix.diffs.iter().map(|d| {
+                let written = fix.written.iter().find(|w| w.path == d.path || same_file(&w.path, &d.path));
+                json!({
+                    "path": d.path,
+                    "diff": super::super::fix::diff::unified(&d.old, &d.new, &file_name(&d.path), &super::style::Style::plain()),
+                    "backup": written.and_then(|w| w.backup.clone()),
+                })
+            }).collect::<Vec<_>>(),
+            "resolved": fix.resolved.iter().map(finding).collect::<Vec<_>>(),
+        });
+    }
+    let mut text = serde_json::to_string_pretty(&root).unwrap_or_else(|_| "{}".into());
+    text.push('\n');
+    text
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+}
+
+pub fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn finding(f: &Finding) -> Value {
+    json!({
+        "id": f.id,
+        "severity": f.severity,
+        "message": f.message,
+        "path": f.path,
+        "file": f.location.as_ref().map(|l| &l.file),
+        "line": f.location.as_ref().map(|l| l.line),
+        "column": f.location.as_ref().map(|l| l.column),
+        "hint": f.hint,
+        "fix": f.fix.as_ref().map(|p| json!({
+            "file": p.file,
+            "path": p.path,
+            "from": p.from,
+            "to": p.to,
+        })),
+    })
+}
+
+fn patch(p: &Patch) -> Value {
+    json!({
+        "file": p.file,
+        "path": p.path,
+        "from": p.from,
+        "to": p.to,
+        "ids": p.ids,
+        "decided_by": p.decided_by,
+    })
+}

@@ -1,0 +1,234 @@
+//! The human report: one line per check with a symbol, findings with their position, hint
+//! and proposed change, then a summary line; for `fix`, the patches and coloured diffs.
+
+use super::json::file_name;
+use super::style::Style;
+use super::Report;
+use crate::checks::{CHECKS, Finding, Severity, Status};
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Copy)]
+pub struct TextOptions {
+    pub style: Style,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+pub fn render(report: &Report, opts: &TextOptions) -> String {
+    let s = &opts.style;
+    let mut out = String::new();
+    if !opts.quiet {
+        header(report, opts, &mut out);
+    }
+    if let Some(fix) = &report.fix {
+        render_fix(report, fix, opts, &mut out);
+    } else {
+        render_checks(report, opts, &mut out);
+    }
+    let summary = report.summary();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let counts = format!(
+        "{}, {}, {}",
+        plural(summary.errors, "error"),
+        plural(summary.warnings, "warning"),
+        plural(summary.infos, "info")
+    );
+    let symbol = if summary.errors > 0 {
+        s.symbol(Status::Error)
+    } else if summary.warnings > 0 {
+        s.symbol(Status::Warning)
+    } else {
+        s.symbol(Status::Pass)
+    };
+    let _ = write!(out, "{symbol} {}", s.bold(&counts));
+    let pending_fixes = report.findings.iter().filter(|f| f.fix.is_some()).count();
+    if report.fix.is_none() && pending_fixes > 0 {
+        let _ = write!(out, " · {pending_fixes} fixable: run `openclaw-doctor fix` to see the patches");
+    }
+    out.push('\n');
+    if let Some(next) = &report.next_step
+        && !opts.quiet
+    {
+        let _ = writeln!(out, "next: {next}");
+    }
+    out
+}
+
+fn header(report: &Report, opts: &TextOptions, out: &mut String) {
+    let s = &opts.style;
+    let version = env!("CARGO_PKG_VERSION");
+    match &report.config {
+        Some(c) => {
+            let _ = writeln!(
+                out,
+                "{} · config {} ({}, {})",
+                s.bold(&format!("openclaw-doctor {version}")),
+                c.path.display(),
+                c.format.name(),
+                c.reason
+            );
+            for include in &c.includes {
+                let _ = writeln!(out, "  includes {}", include.display());
+            }
+        }
+        None => {
+            let _ = writeln!(out, "{} · no config found", s.bold(&format!("openclaw-doctor {version}")));
+        }
+    }
+    if opts.verbose {
+        let d = &report.discovered;
+        let _ = writeln!(out, "  state dir {}", d.state_dir.display());
+        if let Some(p) = &d.profile {
+            let _ = writeln!(out, "  profile {p}");
+        }
+        for p in &d.searched {
+            let _ = writeln!(out, "  looked at {}", p.display());
+        }
+    }
+    out.push('\n');
+}
+
+fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
+    let s = &opts.style;
+    let mut area = "";
+    for result in &report.checks {
+        let def = CHECKS.iter().find(|d| d.id == result.id);
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.id == result.id).collect();
+        if opts.quiet && findings.is_empty() {
+            continue;
+        }
+        if let Some(def) = def
+            && def.area != area
+            && !opts.quiet
+        {
+            area = def.area;
+            let _ = writeln!(out, "{}", s.bold(area));
+        }
+        if findings.is_empty() {
+            let explain = match (opts.verbose, def) {
+                (true, Some(def)) => format!("  {}", s.dim(def.explain)),
+                _ => String::new(),
+            };
+            let _ = writeln!(out, "  {} {}{explain}", s.symbol(result.status), s.dim(result.id));
+            continue;
+        }
+        for f in findings {
+            finding(f, opts, out);
+        }
+    }
+    out.push('\n');
+}
+
+pub fn status_of(severity: Severity) -> Status {
+    match severity {
+        Severity::Error => Status::Error,
+        Severity::Warning => Status::Warning,
+        Severity::Info => Status::Info,
+    }
+}
+
+fn finding(f: &Finding, opts: &TextOptions, out: &mut String) {
+    let s = &opts.style;
+    let place = f
+        .location
+        .as_ref()
+        .map(|l| format!("  {}:{}:{}", l.file.display(), l.line, l.column))
+        .unwrap_or_default();
+    let _ = writeln!(out, "  {} {}{}", s.symbol(status_of(f.severity)), s.bold(f.id), s.dim(&place));
+    let _ = writeln!(out, "      {}", f.message);
+    if let Some(hint) = &f.hint {
+        let _ = writeln!(out, "      {} {hint}", s.cyan("hint:"));
+    }
+    if let Some(fix) = &f.fix {
+        let from = fix.from.as_deref().unwrap_or("(unset)");
+        let _ = writeln!(
+            out,
+            "      {} {} {from} {} {}",
+            s.green("fix:"),
+            fix.path,
+            s.arrow(),
+            fix.to
+        );
+    }
+}
+
+fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out: &mut String) {
+    let s = &opts.style;
+    if fix.patches.is_empty() {
+        let _ = writeln!(out, "Nothing to fix: no check proposes a change.\n");
+    }
+    for p in &fix.patches {
+        let from = p.from.as_deref().unwrap_or("(unset)");
+        let _ = writeln!(
+            out,
+            "{} {}  {from} {} {}",
+            s.bold("patch"),
+            s.bold(&p.path),
+            s.arrow(),
+            s.green(&p.to.to_string())
+        );
+        let mut why = format!("decided by {}", p.decided_by);
+        let others: Vec<&str> = p.ids.iter().copied().filter(|id| *id != p.decided_by).collect();
+        if !others.is_empty() {
+            let _ = write!(why, "; also resolves {}", others.join(", "));
+        }
+        let _ = writeln!(out, "      {} · {}", p.file.display(), s.dim(&why));
+        if let Some(reason) = fix
+            .before
+            .iter()
+            .find(|f| f.id == p.decided_by)
+            .and_then(|f| f.hint.as_deref())
+            && opts.verbose
+        {
+            let _ = writeln!(out, "      why: {reason}");
+        }
+    }
+    if !fix.patches.is_empty() {
+        out.push('\n');
+    }
+    if !opts.quiet {
+        for d in &fix.diffs {
+            out.push_str(&crate::fix::diff::unified(&d.old, &d.new, &file_name(&d.path), s));
+            if !d.new.ends_with('\n') && !d.old.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+    }
+    if !fix.applied {
+        let unfixable: Vec<&Finding> = fix.before.iter().filter(|f| f.fix.is_none() && f.severity >= Severity::Warning).collect();
+        for f in &unfixable {
+            let _ = writeln!(out, "{} {} needs a manual change: {}", s.symbol(status_of(f.severity)), f.id, f.hint.as_deref().unwrap_or(&f.message));
+        }
+        if !unfixable.is_empty() {
+            out.push('\n');
+        }
+        if !fix.diffs.is_empty() {
+            let _ = writeln!(out, "Nothing written. Apply with: openclaw-doctor fix --apply\n");
+        }
+        return;
+    }
+    for w in &fix.written {
+        match &w.backup {
+            Some(b) => {
+                let _ = writeln!(out, "wrote {} (backup {})", w.path.display(), b.display());
+            }
+            None => {
+                let _ = writeln!(out, "wrote {} (no backup)", w.path.display());
+            }
+        }
+    }
+    if !fix.resolved.is_empty() {
+        let ids: Vec<&str> = fix.resolved.iter().map(|f| f.id).collect();
+        let _ = writeln!(out, "{} re-checked: fixed {}", s.symbol(Status::Pass), ids.join(", "));
+    }
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "{} re-checked: no findings remain", s.symbol(Status::Pass));
+    } else {
+        let _ = writeln!(out, "re-checked: still reported");
+        for f in &report.findings {
+            finding(f, opts, out);
+        }
+    }
+    out.push('\n');
+}
