@@ -44,7 +44,9 @@ pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, (Error, Redactor
 fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     let g = &cli.global;
     let style = Style {
-        color: color_enabled(g.color, std::io::stdout().is_terminal(), |n| std::env::var(n).ok()),
+        color: color_enabled(g.color, std::io::stdout().is_terminal(), |n| {
+            std::env::var(n).ok()
+        }),
         unicode: unicode_enabled(|n| std::env::var(n).ok()),
     };
     let fail_on = match g.fail_on {
@@ -194,7 +196,8 @@ fn fix(
     }
     // Refuse before touching anything if any file changed since it was read.
     for change in &changes {
-        let now = std::fs::read(&change.path).map_err(|e| Error::write(&change.path, e.to_string()))?;
+        let now =
+            std::fs::read(&change.path).map_err(|e| Error::write(&change.path, e.to_string()))?;
         if now != change.old.as_bytes() {
             return Err(Error::write(
                 &change.path,

@@ -24,9 +24,18 @@ fn is_secret_key(key: &str) -> bool {
         .filter(|c| *c != '_' && *c != '-')
         .collect::<String>()
         .to_ascii_lowercase();
-    ["token", "password", "passwd", "secret", "apikey", "privatekey", "credential", "cookie"]
-        .iter()
-        .any(|s| k == *s || k.ends_with(s))
+    [
+        "token",
+        "password",
+        "passwd",
+        "secret",
+        "apikey",
+        "privatekey",
+        "credential",
+        "cookie",
+    ]
+    .iter()
+    .any(|s| k == *s || k.ends_with(s))
 }
 
 impl Redactor {
@@ -161,15 +170,28 @@ mod tests {
         let mut r = Redactor::new();
         r.add("s3cr\"et-token");
         assert_eq!(r.redact("token s3cr\"et-token"), "token <redacted>");
-        assert_eq!(r.redact("{\"t\":\"s3cr\\\"et-token\"}"), "{\"t\":\"<redacted>\"}");
+        assert_eq!(
+            r.redact("{\"t\":\"s3cr\\\"et-token\"}"),
+            "{\"t\":\"<redacted>\"}"
+        );
         let mut r = Redactor::new();
         r.add("ab");
-        assert_eq!(r.redact("tab 'ab' \"ab\""), "tab '<redacted>' \"<redacted>\"");
+        assert_eq!(
+            r.redact("tab 'ab' \"ab\""),
+            "tab '<redacted>' \"<redacted>\""
+        );
     }
 
     #[test]
     fn secret_key_names() {
-        for k in ["token", "authToken", "password", "api_key", "apiKey", "clientSecret"] {
+        for k in [
+            "token",
+            "authToken",
+            "password",
+            "api_key",
+            "apiKey",
+            "clientSecret",
+        ] {
             assert!(is_secret_key(k), "{k}");
         }
         for k in ["bind", "url", "mode", "tokens_used_limit_x"] {

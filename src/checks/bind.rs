@@ -23,13 +23,17 @@ pub fn check(view: &GatewayView, out: &mut Vec<Finding>) {
 }
 
 fn mode(view: &GatewayView, out: &mut Vec<Finding>) {
-    let Some((mode, at)) = view.string("gateway.mode") else { return };
+    let Some((mode, at)) = view.string("gateway.mode") else {
+        return;
+    };
     if GATEWAY_MODES.contains(&mode) {
         return;
     }
     let normal = mode.trim().to_ascii_lowercase();
-    let to = GATEWAY_MODES.contains(&normal.as_str()).then(|| EditValue::String(normal));
-    let fix = to.and_then(|to| view.proposal("gateway.mode", Some(at.node.value.display()), to));
+    let to = GATEWAY_MODES
+        .contains(&normal.as_str())
+        .then_some(EditValue::String(normal));
+    let fix = to.and_then(|to| view.proposal("gateway.mode", to));
     out.push(
         Finding::new(
             "gateway.mode.invalid",
@@ -62,21 +66,29 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
         let (to, message, hint) = if BIND_MODES.contains(&normal.as_str()) {
             (
                 normal.clone(),
-                format!("gateway.bind is {shown}; OpenClaw accepts only the exact value \"{normal}\" (trimmed, lower-case)"),
+                format!(
+                    "gateway.bind is {shown}; OpenClaw accepts only the exact value \"{normal}\" (trimmed, lower-case)"
+                ),
                 format!("write \"{normal}\""),
             )
         } else if let Some((_, mode)) = HOST_ALIASES.iter().find(|(alias, _)| *alias == normal) {
             (
                 mode.to_string(),
-                format!("gateway.bind is {shown}, a host address, not a bind mode; OpenClaw before 2026.3.1 refuses it (later versions migrate it to \"{mode}\")"),
+                format!(
+                    "gateway.bind is {shown}, a host address, not a bind mode; OpenClaw before 2026.3.1 refuses it (later versions migrate it to \"{mode}\")"
+                ),
                 format!("write the bind mode \"{mode}\""),
             )
         } else {
             let to = replacement_bind(view);
             let what = if normal == "local" {
-                format!("gateway.bind is {shown}, which is not a bind mode (\"local\" is a gateway.mode value)")
+                format!(
+                    "gateway.bind is {shown}, which is not a bind mode (\"local\" is a gateway.mode value)"
+                )
             } else if normal.parse::<Ipv4Addr>().is_ok() {
-                format!("gateway.bind is {shown}, an address, not a bind mode (use bind \"custom\" with customBindHost for one address)")
+                format!(
+                    "gateway.bind is {shown}, an address, not a bind mode (use bind \"custom\" with customBindHost for one address)"
+                )
             } else {
                 format!("gateway.bind is {shown}, which is not a bind mode")
             };
@@ -87,11 +99,14 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
             };
             (
                 to.to_string(),
-                format!("{what}; OpenClaw rejects the whole config (valid: {})", BIND_MODES.join(", ")),
+                format!(
+                    "{what}; OpenClaw rejects the whole config (valid: {})",
+                    BIND_MODES.join(", ")
+                ),
                 why.to_string(),
             )
         };
-        let fix = view.proposal("gateway.bind", Some(shown), EditValue::String(to));
+        let fix = view.proposal("gateway.bind", EditValue::String(to));
         out.push(
             Finding::new("gateway.bind.invalid", Severity::Error, message)
                 .path("gateway.bind")
@@ -129,7 +144,9 @@ fn custom_host(view: &GatewayView, out: &mut Vec<Finding>) {
             ),
         },
     };
-    let at = view.get("gateway.customBindHost").or_else(|| view.get("gateway.bind"));
+    let at = view
+        .get("gateway.customBindHost")
+        .or_else(|| view.get("gateway.bind"));
     out.push(
         Finding::new("gateway.bind.custom_host", Severity::Error, problem)
             .path("gateway.customBindHost")
@@ -153,11 +170,15 @@ fn auth(view: &GatewayView, bind: &str, out: &mut Vec<Finding>) {
         return;
     }
     let message = if mode == Some("none") {
-        format!("gateway.auth.mode is \"none\" with bind \"{bind}\": the gateway refuses to start without auth off loopback")
+        format!(
+            "gateway.auth.mode is \"none\" with bind \"{bind}\": the gateway refuses to start without auth off loopback"
+        )
     } else if view.has_secret() {
         return;
     } else {
-        format!("bind \"{bind}\" without gateway.auth.token or password (or their env vars): the gateway refuses to start")
+        format!(
+            "bind \"{bind}\" without gateway.auth.token or password (or their env vars): the gateway refuses to start"
+        )
     };
     let at = view.get("gateway.bind");
     out.push(

@@ -66,20 +66,37 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
                 Finding::new(
                     "config.legacy_env",
                     Severity::Warning,
-                    format!("{name} is set, but OpenClaw ignores CLAWDBOT_* variables since 2026.3.22"),
+                    format!(
+                        "{name} is set, but OpenClaw ignores CLAWDBOT_* variables since 2026.3.22"
+                    ),
                 )
                 .path(&format!("env:{name}"))
-                .hint(format!("rename it to {new} where it is set (shell profile, service unit, .env)")),
+                .hint(format!(
+                    "rename it to {new} where it is set (shell profile, service unit, .env)"
+                )),
             );
         }
     }
     let Some(cfg) = facts.config else {
-        let searched: Vec<String> = facts
-            .discovered
-            .searched
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
+        // "looked in A, B for x.json, y.json": the directories once, the names once.
+        let mut dirs: Vec<String> = Vec::new();
+        let mut names: Vec<String> = Vec::new();
+        for p in &facts.discovered.searched {
+            let dir = p
+                .parent()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         out.push(
             Finding::new(
                 "config.not_found",
@@ -87,8 +104,9 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
                 format!("no OpenClaw config found ({})", facts.discovered.reason),
             )
             .hint(format!(
-                "looked for {}; name the file with --config or OPENCLAW_CONFIG_PATH",
-                searched.join(", ")
+                "looked in {} for {}; name the file with --config or OPENCLAW_CONFIG_PATH",
+                dirs.join(", "),
+                names.join(", ")
             )),
         );
         return;
@@ -101,7 +119,11 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!("the config was found in a {legacy}, a former project name"),
             )
-            .at(Some(Location { file: main.path.clone(), line: 1, column: 1 }))
+            .at(Some(Location {
+                file: main.path.clone(),
+                line: 1,
+                column: 1,
+            }))
             .hint("move it to ~/.openclaw/openclaw.json; old names are only found on old installs"),
         );
     }
@@ -111,9 +133,16 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
                 Finding::new(
                     "config.toml_not_loaded",
                     Severity::Info,
-                    format!("{} is TOML: the doctor checks it, but OpenClaw itself loads only JSON5", doc.path.display()),
+                    format!(
+                        "{} is TOML: the doctor checks it, but OpenClaw itself loads only JSON5",
+                        doc.path.display()
+                    ),
                 )
-                .at(Some(Location { file: doc.path.clone(), line: 1, column: 1 }))
+                .at(Some(Location {
+                    file: doc.path.clone(),
+                    line: 1,
+                    column: 1,
+                }))
                 .hint("OpenClaw reads openclaw.json (JSON5); keep the two in step"),
             );
         }
@@ -137,7 +166,13 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
     }
 }
 
-fn duplicates(cfg: &ConfigSet, doc: usize, node: &Node, path: &mut Vec<String>, out: &mut Vec<Finding>) {
+fn duplicates(
+    cfg: &ConfigSet,
+    doc: usize,
+    node: &Node,
+    path: &mut Vec<String>,
+    out: &mut Vec<Finding>,
+) {
     match &node.value {
         NodeValue::Object(entries) => {
             for (i, entry) in entries.iter().enumerate() {
@@ -198,7 +233,10 @@ fn type_errors(facts: &Facts, cfg: &ConfigSet, out: &mut Vec<Finding>) {
             Finding::new(
                 "config.type_error",
                 Severity::Error,
-                format!("the config must be an object, found {}", at.node.value.type_name()),
+                format!(
+                    "the config must be an object, found {}",
+                    at.node.value.type_name()
+                ),
             )
             .at(Some(view.value_location(&at))),
         );
@@ -213,7 +251,10 @@ fn type_errors(facts: &Facts, cfg: &ConfigSet, out: &mut Vec<Finding>) {
         let (to, why) = match (path, &at.node.value) {
             ("gateway.bind", _) => {
                 let mode = if view.has_secret() { "lan" } else { "loopback" };
-                (Some(EditValue::String(mode.into())), format!(" (one of {})", BIND_MODES.join(", ")))
+                (
+                    Some(EditValue::String(mode.into())),
+                    format!(" (one of {})", BIND_MODES.join(", ")),
+                )
             }
             ("gateway.port", NodeValue::String { value, .. }) => {
                 let port = value.trim().parse::<u16>().ok().filter(|p| *p > 0);
@@ -238,7 +279,7 @@ fn type_errors(facts: &Facts, cfg: &ConfigSet, out: &mut Vec<Finding>) {
             "{path} must be {}{why}, found {found} {shown}; OpenClaw rejects the whole config",
             kind.name(),
         );
-        let fix = to.and_then(|to| view.proposal(path, Some(at.node.value.display()), to));
+        let fix = to.and_then(|to| view.proposal(path, to));
         let hint = match &fix {
             Some(p) => format!("set it to {}", p.to),
             None => format!("set {path} to {}", kind.name()),

@@ -6,7 +6,7 @@ mod config;
 mod remote_url;
 pub mod values;
 
-use crate::config::{ConfigSet, DocId, Discovered, EditValue, Env};
+use crate::config::{ConfigSet, Discovered, DocId, EditValue, Env};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -51,7 +51,10 @@ pub struct Proposal {
     pub keys: Vec<String>,
     pub file: PathBuf,
     pub path: String,
+    /// The current value as written (`"local"`), for people.
     pub from: Option<String>,
+    /// The current value as data, for `--format json`.
+    pub from_value: Option<serde_json::Value>,
     pub to: EditValue,
 }
 
@@ -110,23 +113,91 @@ pub struct CheckDef {
 }
 
 pub const CHECKS: &[CheckDef] = &[
-    CheckDef { id: "config.not_found", area: "config", explain: "no config file where OpenClaw looks for one" },
-    CheckDef { id: "config.legacy_location", area: "config", explain: "config found under a former project name (~/.clawdbot, moltbot.json…)" },
-    CheckDef { id: "config.legacy_env", area: "config", explain: "CLAWDBOT_* variables are set; OpenClaw ignores them since 2026.3.22" },
-    CheckDef { id: "config.toml_not_loaded", area: "config", explain: "a TOML config: OpenClaw itself loads only JSON5" },
-    CheckDef { id: "config.duplicate_key", area: "config", explain: "a key defined twice; the last one wins, as in OpenClaw" },
-    CheckDef { id: "config.type_error", area: "config", explain: "a checked key has the wrong type (bind: 123, gateway: \"x\")" },
-    CheckDef { id: "config.legacy_key", area: "config", explain: "gateway.token is ignored; the key is gateway.auth.token" },
-    CheckDef { id: "gateway.mode.invalid", area: "gateway", explain: "gateway.mode is not local or remote" },
-    CheckDef { id: "gateway.bind.invalid", area: "gateway", explain: "gateway.bind is not loopback, lan, tailnet, auto or custom (e.g. \"local\")" },
-    CheckDef { id: "gateway.bind.custom_host", area: "gateway", explain: "bind: custom without a valid IPv4 customBindHost" },
-    CheckDef { id: "gateway.bind.exposed", area: "gateway", explain: "bind: lan listens on every interface, public ones included" },
-    CheckDef { id: "gateway.auth.missing", area: "gateway", explain: "a non-loopback bind without token or password: the gateway refuses to start" },
-    CheckDef { id: "gateway.remote_url.missing", area: "remote_url", explain: "mode: remote without gateway.remote.url" },
-    CheckDef { id: "gateway.remote_url.scheme", area: "remote_url", explain: "remote URL is http(s):// or not ws(s)://; OpenClaw clients refuse it" },
-    CheckDef { id: "gateway.remote_url.via_proxy", area: "remote_url", explain: "the gateway runs here but clients are sent through the reverse proxy (pairing required)" },
-    CheckDef { id: "gateway.remote_url.port", area: "remote_url", explain: "a loopback remote URL on another port than the gateway's" },
-    CheckDef { id: "gateway.remote_url.plaintext", area: "remote_url", explain: "ws:// (no TLS) to a public host: the token travels in clear text" },
+    CheckDef {
+        id: "config.not_found",
+        area: "config",
+        explain: "no config file where OpenClaw looks for one",
+    },
+    CheckDef {
+        id: "config.legacy_location",
+        area: "config",
+        explain: "config found under a former project name (~/.clawdbot, moltbot.json…)",
+    },
+    CheckDef {
+        id: "config.legacy_env",
+        area: "config",
+        explain: "CLAWDBOT_* variables are set; OpenClaw ignores them since 2026.3.22",
+    },
+    CheckDef {
+        id: "config.toml_not_loaded",
+        area: "config",
+        explain: "a TOML config: OpenClaw itself loads only JSON5",
+    },
+    CheckDef {
+        id: "config.duplicate_key",
+        area: "config",
+        explain: "a key defined twice; the last one wins, as in OpenClaw",
+    },
+    CheckDef {
+        id: "config.type_error",
+        area: "config",
+        explain: "a checked key has the wrong type (bind: 123, gateway: \"x\")",
+    },
+    CheckDef {
+        id: "config.legacy_key",
+        area: "config",
+        explain: "gateway.token is ignored; the key is gateway.auth.token",
+    },
+    CheckDef {
+        id: "gateway.mode.invalid",
+        area: "gateway",
+        explain: "gateway.mode is not local or remote",
+    },
+    CheckDef {
+        id: "gateway.bind.invalid",
+        area: "gateway",
+        explain: "gateway.bind is not loopback, lan, tailnet, auto or custom (e.g. \"local\")",
+    },
+    CheckDef {
+        id: "gateway.bind.custom_host",
+        area: "gateway",
+        explain: "bind: custom without a valid IPv4 customBindHost",
+    },
+    CheckDef {
+        id: "gateway.bind.exposed",
+        area: "gateway",
+        explain: "bind: lan listens on every interface, public ones included",
+    },
+    CheckDef {
+        id: "gateway.auth.missing",
+        area: "gateway",
+        explain: "a non-loopback bind without token or password: the gateway refuses to start",
+    },
+    CheckDef {
+        id: "gateway.remote_url.missing",
+        area: "remote_url",
+        explain: "mode: remote without gateway.remote.url",
+    },
+    CheckDef {
+        id: "gateway.remote_url.scheme",
+        area: "remote_url",
+        explain: "remote URL is http(s):// or not ws(s)://; OpenClaw clients refuse it",
+    },
+    CheckDef {
+        id: "gateway.remote_url.via_proxy",
+        area: "remote_url",
+        explain: "the gateway runs here but clients are sent through the reverse proxy (pairing required)",
+    },
+    CheckDef {
+        id: "gateway.remote_url.port",
+        area: "remote_url",
+        explain: "a loopback remote URL on another port than the gateway's",
+    },
+    CheckDef {
+        id: "gateway.remote_url.plaintext",
+        area: "remote_url",
+        explain: "ws:// (no TLS) to a public host: the token travels in clear text",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -169,7 +240,12 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
                 Some(Severity::Error) => Status::Error,
                 Some(Severity::Warning) => Status::Warning,
                 Some(Severity::Info) => Status::Info,
-                None if ran_config_checks || def.id.starts_with("config.not_found") || def.id == "config.legacy_env" => Status::Pass,
+                None if ran_config_checks
+                    || def.id.starts_with("config.not_found")
+                    || def.id == "config.legacy_env" =>
+                {
+                    Status::Pass
+                }
                 None => Status::Skipped,
             };
             CheckResult { id: def.id, status }

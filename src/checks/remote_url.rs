@@ -18,7 +18,9 @@ pub fn check(view: &GatewayView, out: &mut Vec<Finding>) {
     let config_url = view.string("gateway.remote.url");
     let env_url = view.env.get("OPENCLAW_GATEWAY_URL");
     if mode == Some("remote") && config_url.is_none() && env_url.is_none() {
-        let at = view.get("gateway.remote").or_else(|| view.get("gateway.mode"));
+        let at = view
+            .get("gateway.remote")
+            .or_else(|| view.get("gateway.mode"));
         out.push(
             Finding::new(
                 "gateway.remote_url.missing",
@@ -61,10 +63,12 @@ fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
         if !src.patchable {
             return None;
         }
-        view.proposal(src.path, Some(format!("\"{shown}\"")), EditValue::String(to))
+        view.proposal(src.path, EditValue::String(to))
     };
     let env_hint = |to: &str| {
-        format!("set OPENCLAW_GATEWAY_URL={to} (or unset it) where it is defined: shell profile, systemd unit Environment=, .env file; the doctor cannot patch the environment")
+        format!(
+            "set OPENCLAW_GATEWAY_URL={to} (or unset it) where it is defined: shell profile, systemd unit Environment=, .env file; the doctor cannot patch the environment"
+        )
     };
     let finding = |id, severity, message: String| {
         Finding::new(id, severity, message)
@@ -74,8 +78,12 @@ fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
 
     let Some(parts) = split_url(src.raw) else {
         out.push(
-            finding("gateway.remote_url.scheme", Severity::Error, format!("{name} is \"{shown}\", which is not a ws:// or wss:// URL"))
-                .hint("write a full URL such as ws://127.0.0.1:18789 or wss://claw.example.org"),
+            finding(
+                "gateway.remote_url.scheme",
+                Severity::Error,
+                format!("{name} is \"{shown}\", which is not a ws:// or wss:// URL"),
+            )
+            .hint("write a full URL such as ws://127.0.0.1:18789 or wss://claw.example.org"),
         );
         return;
     };
@@ -134,19 +142,33 @@ fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
             None => Some(if scheme.ends_with('s') { 443 } else { 80 }),
         };
         if url_port != Some(port) {
-            let base = scheme_fixed.clone().filter(|s| !s.is_empty()).unwrap_or_else(|| src.raw.to_string());
+            let base = scheme_fixed
+                .clone()
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| src.raw.to_string());
             let fixed = split_url(&base).map(|p| {
                 let host = p.host.to_string();
-                format!("{}{host}:{port}{}", &base[..p.host_port.start], &base[p.host_port.end..])
+                format!(
+                    "{}{host}:{port}{}",
+                    &base[..p.host_port.start],
+                    &base[p.host_port.end..]
+                )
             });
-            let written = parts.port.map(|p| format!("port {p}")).unwrap_or_else(|| "no port (so 80/443)".into());
+            let written = parts
+                .port
+                .map(|p| format!("port {p}"))
+                .unwrap_or_else(|| "no port (so 80/443)".into());
             let message = format!(
                 "{name} is \"{shown}\" with {written}, but the gateway listens on port {port} (from {port_source})"
             );
             let mut f = finding("gateway.remote_url.port", Severity::Error, message);
             if let Some(fixed) = fixed {
                 f = f
-                    .hint(if src.patchable { format!("use {fixed}") } else { env_hint(&fixed) })
+                    .hint(if src.patchable {
+                        format!("use {fixed}")
+                    } else {
+                        env_hint(&fixed)
+                    })
                     .fix(propose(fixed));
             }
             out.push(f);

@@ -64,15 +64,17 @@ impl<'a> GatewayView<'a> {
     }
 
     /// A proposal to set `path`, in the file that defines it (or its deepest parent).
-    pub fn proposal(&self, path: &str, from: Option<String>, to: EditValue) -> Option<Proposal> {
+    pub fn proposal(&self, path: &str, to: EditValue) -> Option<Proposal> {
         let keys: Vec<&str> = path.split('.').collect();
+        let current = self.cfg.get(&keys).map(|at| &at.node.value);
         let (doc, keys) = self.cfg.edit_location(&keys)?;
         Some(Proposal {
             doc,
             keys,
             file: self.cfg.docs[doc].path.clone(),
             path: path.to_string(),
-            from,
+            from: current.map(|v| v.display()),
+            from_value: current.map(|v| v.to_json()),
             to,
         })
     }
@@ -141,10 +143,10 @@ pub fn is_loopback_host(host: &str) -> bool {
 pub fn is_private_host(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     match host.parse::<IpAddr>() {
-        Ok(IpAddr::V4(ip)) => {
-            ip.is_private() || ip.is_link_local() || in_cgnat(ip)
+        Ok(IpAddr::V4(ip)) => ip.is_private() || ip.is_link_local() || in_cgnat(ip),
+        Ok(IpAddr::V6(ip)) => {
+            (ip.segments()[0] & 0xfe00) == 0xfc00 || (ip.segments()[0] & 0xffc0) == 0xfe80
         }
-        Ok(IpAddr::V6(ip)) => (ip.segments()[0] & 0xfe00) == 0xfc00 || (ip.segments()[0] & 0xffc0) == 0xfe80,
         Err(_) => false,
     }
 }
@@ -168,7 +170,11 @@ pub struct UrlParts<'s> {
 pub fn split_url(raw: &str) -> Option<UrlParts<'_>> {
     let sep = raw.find("://")?;
     let scheme = &raw[..sep];
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) {
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    {
         return None;
     }
     let rest_start = sep + 3;
@@ -217,12 +223,22 @@ mod tests {
     #[test]
     fn split_url_keeps_what_was_written() {
         let u = split_url("https://claw.example.org").unwrap();
-        assert_eq!((u.scheme, u.host, u.port), ("https", "claw.example.org", None));
+        assert_eq!(
+            (u.scheme, u.host, u.port),
+            ("https", "claw.example.org", None)
+        );
         let u = split_url("ws://user:pw@[::1]:18789/path?x=1").unwrap();
         assert_eq!((u.scheme, u.host, u.port), ("ws", "[::1]", Some("18789")));
-        assert_eq!(&"ws://user:pw@[::1]:18789/path?x=1"[u.host_port], "[::1]:18789");
+        assert_eq!(
+            &"ws://user:pw@[::1]:18789/path?x=1"[u.host_port],
+            "[::1]:18789"
+        );
         assert!(split_url("claw.example.org").is_none());
-        assert!(is_loopback_host("127.0.0.2") && is_loopback_host("[::1]") && is_loopback_host("LOCALHOST"));
+        assert!(
+            is_loopback_host("127.0.0.2")
+                && is_loopback_host("[::1]")
+                && is_loopback_host("LOCALHOST")
+        );
         assert!(!is_loopback_host("claw.example.org") && !is_loopback_host("10.0.0.1"));
         assert!(is_private_host("192.168.1.2") && !is_private_host("198.51.100.7"));
     }

@@ -156,14 +156,10 @@ pub fn discover(flags: &DiscoveryFlags, env: &Env) -> Result<Discovered> {
                 .map(|d| (expand_tilde(d, home.as_deref()), "OPENCLAW_STATE_DIR"))
         });
 
-    let named = flags
-        .config
-        .clone()
-        .map(|p| (p, "--config"))
-        .or_else(|| {
-            env.get("OPENCLAW_CONFIG_PATH")
-                .map(|p| (expand_tilde(p, home.as_deref()), "OPENCLAW_CONFIG_PATH"))
-        });
+    let named = flags.config.clone().map(|p| (p, "--config")).or_else(|| {
+        env.get("OPENCLAW_CONFIG_PATH")
+            .map(|p| (expand_tilde(p, home.as_deref()), "OPENCLAW_CONFIG_PATH"))
+    });
 
     let state_dir = match (&explicit_state, &profile) {
         (Some((dir, _)), _) => dir.clone(),
@@ -289,7 +285,10 @@ mod tests {
             ("OPENCLAW_HOME", other.path().to_str().unwrap()),
         ]);
         let d = discover(&DiscoveryFlags::default(), &env).unwrap();
-        assert_eq!(d.path.unwrap(), other.path().join(".openclaw/openclaw.json"));
+        assert_eq!(
+            d.path.unwrap(),
+            other.path().join(".openclaw/openclaw.json")
+        );
     }
 
     #[test]
@@ -312,7 +311,10 @@ mod tests {
         let h = home.path().to_str().unwrap();
         let env = Env::from_pairs([("HOME", h), ("OPENCLAW_PROFILE", "dev")]);
         let d = discover(&DiscoveryFlags::default(), &env).unwrap();
-        assert_eq!(d.path.unwrap(), home.path().join(".openclaw-dev/openclaw.json"));
+        assert_eq!(
+            d.path.unwrap(),
+            home.path().join(".openclaw-dev/openclaw.json")
+        );
         assert_eq!(d.source, "profile");
         assert_eq!(d.profile.as_deref(), Some("dev"));
 
@@ -320,13 +322,21 @@ mod tests {
         let state = tmp();
         std::fs::write(state.path().join("openclaw.json"), "{}").unwrap();
         let s = state.path().to_str().unwrap();
-        let env = Env::from_pairs([("HOME", h), ("OPENCLAW_PROFILE", "dev"), ("OPENCLAW_STATE_DIR", s)]);
+        let env = Env::from_pairs([
+            ("HOME", h),
+            ("OPENCLAW_PROFILE", "dev"),
+            ("OPENCLAW_STATE_DIR", s),
+        ]);
         let d = discover(&DiscoveryFlags::default(), &env).unwrap();
         assert_eq!(d.path.unwrap(), state.path().join("openclaw.json"));
         assert_eq!(d.source, "OPENCLAW_STATE_DIR");
 
         // And the explicit config path beats everything, `~` expanded.
-        let env = Env::from_pairs([("HOME", h), ("OPENCLAW_STATE_DIR", s), ("OPENCLAW_CONFIG_PATH", "~/x.json")]);
+        let env = Env::from_pairs([
+            ("HOME", h),
+            ("OPENCLAW_STATE_DIR", s),
+            ("OPENCLAW_CONFIG_PATH", "~/x.json"),
+        ]);
         let d = discover(&DiscoveryFlags::default(), &env).unwrap();
         assert_eq!(d.path.unwrap(), home.path().join("x.json"));
         assert!(d.explicit);

@@ -110,17 +110,27 @@ impl Document {
                         text: json5::render_value(value, quote_of(node)),
                     }],
                     SetTarget::Insert { object, keys, .. } => {
-                        if object.value.as_object().is_none() {
-                            return None;
-                        }
+                        object.value.as_object()?;
                         json5::insert_splices(&self.text, &self.root, object, keys, value)
                     }
                 };
                 Some(apply_splices(&self.text, &splices))
             }
-            Format::Toml => {
-                toml::set(&self.text, &target.full_keys(), value)
-            }
+            Format::Toml => match target {
+                SetTarget::Replace { node, .. } => {
+                    // A `[table]` has no single span to overwrite.
+                    if matches!(node.value, NodeValue::Object(_) | NodeValue::Array(_)) {
+                        return None;
+                    }
+                    let literal = toml::render_literal(value, quote_of(node))?;
+                    let splice = super::edit::Splice {
+                        range: node.span.clone(),
+                        text: literal,
+                    };
+                    Some(apply_splices(&self.text, &[splice]))
+                }
+                SetTarget::Insert { .. } => toml::insert(&self.text, &target.full_keys(), value),
+            },
         }
     }
 }
@@ -196,7 +206,12 @@ fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
     }
     if let Some(i) = bytes.iter().position(|&b| b == 0) {
         // UTF-16 without a BOM shows a NUL in every other byte.
-        let nul_pairs = bytes.iter().skip(i % 2).step_by(2).take(64).all(|&b| b == 0);
+        let nul_pairs = bytes
+            .iter()
+            .skip(i % 2)
+            .step_by(2)
+            .take(64)
+            .all(|&b| b == 0);
         let message = if nul_pairs && bytes.len() >= 4 {
             "the file looks UTF-16 encoded; OpenClaw reads UTF-8 only (re-save it as UTF-8)"
                 .to_string()

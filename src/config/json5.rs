@@ -46,11 +46,12 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
     };
-    let parsed = jsonc_parser::parse_to_ast(body, &collect, &options).map_err(|err| SyntaxError {
-        line: err.line_display(),
-        column: err.column_display(),
-        message: format!("invalid JSON5: {}", err.kind()),
-    })?;
+    let parsed =
+        jsonc_parser::parse_to_ast(body, &collect, &options).map_err(|err| SyntaxError {
+            line: err.line_display(),
+            column: err.column_display(),
+            message: format!("invalid JSON5: {}", err.kind()),
+        })?;
     match parsed.value {
         Some(value) => Ok(convert(body, &value, bom)),
         None => Err(SyntaxError {
@@ -166,7 +167,9 @@ fn render_string(s: &str, quote: Quote) -> String {
             let mut out = serde_json::Value::String(s.to_string()).to_string();
             // JSON allows raw U+2028/9, but old JavaScript parsers did not: escape them.
             if out.contains(['\u{2028}', '\u{2029}']) {
-                out = out.replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+                out = out
+                    .replace('\u{2028}', "\\u2028")
+                    .replace('\u{2029}', "\\u2029");
             }
             out
         }
@@ -254,7 +257,10 @@ fn skip_trivia(text: &str, mut pos: usize, stop_at_newline: bool) -> usize {
             b'\r' if stop_at_newline && bytes.get(pos + 1) == Some(&b'\n') => return pos,
             b' ' | b'\t' | b'\r' | b'\n' => pos += 1,
             b'/' if bytes.get(pos + 1) == Some(&b'/') => {
-                let end = text[pos..].find('\n').map(|i| pos + i).unwrap_or(text.len());
+                let end = text[pos..]
+                    .find('\n')
+                    .map(|i| pos + i)
+                    .unwrap_or(text.len());
                 let end = if end > pos && bytes.get(end.wrapping_sub(1)) == Some(&b'\r') {
                     end - 1
                 } else {
@@ -333,7 +339,11 @@ pub fn insert_splices(
         None => {
             let open = object.span.start + 1;
             if object_multiline {
-                let indent = format!("{}{}", lines.indent_of(text, object.span.start), layout.unit);
+                let indent = format!(
+                    "{}{}",
+                    lines.indent_of(text, object.span.start),
+                    layout.unit
+                );
                 let entry = render(&indent);
                 let comma = if layout.trailing_commas { "," } else { "" };
                 vec![Splice::insert(open, format!("{nl}{indent}{entry}{comma}"))]

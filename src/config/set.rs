@@ -44,7 +44,10 @@ pub enum Lookup<'a> {
         missing: Vec<String>,
     },
     /// The value at `keys[..depth]` is not an object, so the path cannot exist.
-    NotAnObject { at: Located<'a>, depth: usize },
+    NotAnObject {
+        at: Located<'a>,
+        depth: usize,
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -61,11 +64,7 @@ impl ConfigSet {
     }
 
     pub fn from_main(doc: Document) -> Result<ConfigSet> {
-        let root_dir = doc
-            .path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default();
+        let root_dir = doc.path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut set = ConfigSet {
             docs: vec![doc],
             includes: HashMap::new(),
@@ -188,7 +187,12 @@ impl ConfigSet {
 
     /// The layers an object is made of, lowest precedence first: its included files' roots,
     /// then the object itself.
-    fn expand<'a>(&'a self, layer: Layer<'a>, out: &mut Vec<(Layer<'a>, Vec<String>)>, keys: &[String]) {
+    fn expand<'a>(
+        &'a self,
+        layer: Layer<'a>,
+        out: &mut Vec<(Layer<'a>, Vec<String>)>,
+        keys: &[String],
+    ) {
         if let Some(included) = self.includes.get(&(layer.doc, layer.node.span.start)) {
             for &id in included {
                 let root = &self.docs[id].root;
@@ -295,10 +299,9 @@ impl ConfigSet {
                 object,
                 object_keys,
                 missing,
-            } if !missing.is_empty() => Some((
-                object.doc,
-                object_keys.into_iter().chain(missing).collect(),
-            )),
+            } if !missing.is_empty() => {
+                Some((object.doc, object_keys.into_iter().chain(missing).collect()))
+            }
             _ => None,
         }
     }

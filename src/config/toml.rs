@@ -114,9 +114,7 @@ fn value_node(body: &str, value: &Value, shift: usize) -> Node {
         },
         Value::Boolean(b) => NodeValue::Bool(*b.value()),
         Value::Datetime(_) => NodeValue::Other(raw),
-        Value::Array(a) => {
-            NodeValue::Array(a.iter().map(|v| value_node(body, v, shift)).collect())
-        }
+        Value::Array(a) => NodeValue::Array(a.iter().map(|v| value_node(body, v, shift)).collect()),
         Value::InlineTable(t) => NodeValue::Object(
             t.iter()
                 .filter_map(|(key, v)| {
@@ -150,10 +148,19 @@ fn render_value(value: &EditValue, quote: Quote) -> Option<Value> {
     repr.parse::<Value>().ok()
 }
 
-/// Sets `keys` to `value`: replaces an existing value in place (keeping its decor) or inserts
-/// it into the deepest existing table, creating sub-tables as needed. `None` when the path runs
-/// through something that is not a table (the checks report that as a type error instead).
-pub fn set(text: &str, keys: &[String], value: &EditValue) -> Option<String> {
+/// The TOML literal for `value`, in the quote style of the value it replaces: rendered by
+/// `toml_edit` (so escaping is TOML's), without decor.
+pub fn render_literal(value: &EditValue, quote: Quote) -> Option<String> {
+    let mut v = render_value(value, quote)?;
+    v.decor_mut().clear();
+    Some(v.to_string())
+}
+
+/// Inserts `keys` = `value` through `DocumentMut` into the deepest existing table, creating
+/// sub-tables as needed. (Replacing an existing value is a byte splice of its span instead,
+/// which keeps its decor, comments included, exactly.) `None` when the path runs through
+/// something that is not a table.
+pub fn insert(text: &str, keys: &[String], value: &EditValue) -> Option<String> {
     let bom = if text.starts_with(BOM) { BOM } else { "" };
     let body = &text[bom.len()..];
     let mut doc: DocumentMut = Document::parse(body).ok()?.into_mut();
@@ -167,27 +174,14 @@ pub fn set(text: &str, keys: &[String], value: &EditValue) -> Option<String> {
         }
         table = table.get_mut(key)?.as_table_like_mut()?;
     }
-    match table.get_mut(last) {
-        Some(Item::Value(old)) => {
-            let quote = match old {
-                Value::String(s) => {
-                    let raw = s.span().and_then(|sp| body.get(sp)).unwrap_or("\"");
-                    if raw.starts_with('\'') {
-                        Quote::Single
-                    } else {
-                        Quote::Double
-                    }
-                }
-                _ => Quote::Double,
-            };
-            let mut new = render_value(value, quote)?;
-            *new.decor_mut() = old.decor().clone();
-            *old = new;
-        }
-        Some(_) => return None,
-        None => {
-            table.insert(last, Item::Value(render_value(value, Quote::Double)?));
-        }
+    if table.contains_key(last) {
+        return None;
     }
-    Some(format!("{bom}{doc}"))
+    table.insert(last, Item::Value(render_value(value, Quote::Double)?));
+    let mut out = doc.to_string();
+    // toml_edit writes LF; keep a CRLF file CRLF.
+    if body.contains("\r\n") {
+        out = out.replace("\r\n", "\n").replace('\n', "\r\n");
+    }
+    Some(format!("{bom}{out}"))
 }

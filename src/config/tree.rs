@@ -17,8 +17,14 @@ pub enum NodeValue {
     Null,
     Bool(bool),
     /// The number as written (`0x1F`, `+1`, `Infinity`…) and its value where it has one.
-    Number { raw: String, value: Option<f64> },
-    String { value: String, quote: Quote },
+    Number {
+        raw: String,
+        value: Option<f64>,
+    },
+    String {
+        value: String,
+        quote: Quote,
+    },
     Array(Vec<Node>),
     Object(Vec<Entry>),
     /// TOML date-times and anything else the checks never need to interpret.
@@ -67,6 +73,33 @@ impl NodeValue {
         match self {
             NodeValue::Object(entries) => Some(entries),
             _ => None,
+        }
+    }
+
+    /// The value as JSON data (for `--format json`); non-finite numbers as written.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            NodeValue::Null => Value::Null,
+            NodeValue::Bool(b) => Value::Bool(*b),
+            NodeValue::Number { raw, value } => match value {
+                Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Value::from(*v as i64),
+                Some(v) => serde_json::Number::from_f64(*v)
+                    .map(Value::Number)
+                    .unwrap_or_else(|| Value::String(raw.clone())),
+                None => Value::String(raw.clone()),
+            },
+            NodeValue::String { value, .. } => Value::String(value.clone()),
+            NodeValue::Array(items) => {
+                Value::Array(items.iter().map(|i| i.value.to_json()).collect())
+            }
+            NodeValue::Object(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|e| (e.key.clone(), e.value.value.to_json()))
+                    .collect(),
+            ),
+            NodeValue::Other(raw) => Value::String(raw.clone()),
         }
     }
 

@@ -56,14 +56,24 @@ pub fn write_file_with(
         .prefix(&format!(".{file_name}."))
         .suffix(".doctor-tmp")
         .tempfile_in(dir)
-        .map_err(|e| Error::write(path, format!("cannot create a temporary file in {}: {e}", dir.display())))?;
-    let fail = |what: &str, e: std::io::Error| Error::write(path, format!("{what}: {e}; the original is unchanged"));
-    temp.write_all(new.as_bytes()).map_err(|e| fail("writing the new content failed", e))?;
+        .map_err(|e| {
+            Error::write(
+                path,
+                format!("cannot create a temporary file in {}: {e}", dir.display()),
+            )
+        })?;
+    let fail = |what: &str, e: std::io::Error| {
+        Error::write(path, format!("{what}: {e}; the original is unchanged"))
+    };
+    temp.write_all(new.as_bytes())
+        .map_err(|e| fail("writing the new content failed", e))?;
     temp.as_file()
         .set_permissions(fs::Permissions::from_mode(mode))
         .map_err(|e| fail("setting permissions failed", e))?;
     keep_owner(temp.as_file(), &meta).map_err(|e| fail("keeping the file's owner failed", e))?;
-    temp.as_file().sync_all().map_err(|e| fail("syncing the new content failed", e))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(|e| fail("syncing the new content failed", e))?;
 
     before_commit();
     ensure_unchanged(path, &target, expected)?;
@@ -101,9 +111,16 @@ fn keep_owner(file: &File, meta: &fs::Metadata) -> std::io::Result<()> {
 /// with the original's permission bits and owner.
 fn write_backup(path: &Path, target: &Path, bytes: &[u8], meta: &fs::Metadata) -> Result<PathBuf> {
     let stamp = utc_stamp(SystemTime::now());
-    let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("config");
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("config");
     for attempt in 0..100 {
-        let suffix = if attempt == 0 { String::new() } else { format!("-{attempt}") };
+        let suffix = if attempt == 0 {
+            String::new()
+        } else {
+            format!("-{attempt}")
+        };
         let candidate = target.with_file_name(format!("{name}.doctor-{stamp}{suffix}.bak"));
         let file = OpenOptions::new()
             .write(true)
@@ -114,19 +131,27 @@ fn write_backup(path: &Path, target: &Path, bytes: &[u8], meta: &fs::Metadata) -
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
-                return Err(Error::write(path, format!("cannot create the backup {}: {e}", candidate.display())));
+                return Err(Error::write(
+                    path,
+                    format!("cannot create the backup {}: {e}", candidate.display()),
+                ));
             }
         };
         let result = (|| {
             // `mode` is filtered by the umask: set the bits explicitly.
-            file.set_permissions(fs::Permissions::from_mode(meta.permissions().mode() & 0o7777))?;
+            file.set_permissions(fs::Permissions::from_mode(
+                meta.permissions().mode() & 0o7777,
+            ))?;
             keep_owner(&file, meta)?;
             file.write_all(bytes)?;
             file.sync_all()
         })();
         if let Err(e) = result {
             let _ = fs::remove_file(&candidate);
-            return Err(Error::write(path, format!("cannot write the backup {}: {e}", candidate.display())));
+            return Err(Error::write(
+                path,
+                format!("cannot write the backup {}: {e}", candidate.display()),
+            ));
         }
         return Ok(candidate);
     }
@@ -162,7 +187,7 @@ mod tests {
     #[test]
     fn stamp_is_utc_calendar_time() {
         let t = SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_430_845);
-        assert_eq!(utc_stamp(t), "20261123T084725Z");
+        assert_eq!(utc_stamp(t), "20261123T104725Z");
         assert_eq!(utc_stamp(SystemTime::UNIX_EPOCH), "19700101T000000Z");
     }
 
@@ -175,7 +200,10 @@ mod tests {
             fs::write(&path, "{ a: 3 }").unwrap();
         })
         .unwrap_err();
-        assert!(err.to_string().contains("changed since the doctor read it"), "{err}");
+        assert!(
+            err.to_string().contains("changed since the doctor read it"),
+            "{err}"
+        );
         assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 3 }");
         // No temporary file is left behind.
         let leftovers: Vec<_> = fs::read_dir(dir.path())
@@ -194,10 +222,16 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         let written = write_file(&path, "{ a: 1 }", "{ a: 2 }", true).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 2 }");
-        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         let backup = written.backup.unwrap();
         assert_eq!(fs::read_to_string(&backup).unwrap(), "{ a: 1 }");
-        assert_eq!(fs::metadata(&backup).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     #[test]
@@ -208,7 +242,12 @@ mod tests {
         fs::write(&real, "{ a: 1 }").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_file(&link, "{ a: 1 }", "{ a: 2 }", false).unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(fs::read_to_string(&real).unwrap(), "{ a: 2 }");
     }
 }

@@ -35,6 +35,7 @@ pub struct Patch {
     pub file: PathBuf,
     pub path: String,
     pub from: Option<String>,
+    pub from_value: Option<serde_json::Value>,
     pub to: EditValue,
     /// The findings this patch resolves.
     pub ids: Vec<&'static str>,
@@ -45,10 +46,16 @@ pub struct Patch {
 /// Whether `id` matches a selector: an exact id, `area.*`, or an id prefix ending at a dot.
 pub fn matches_selector(id: &str, selector: &str) -> bool {
     let selector = selector.trim();
-    if let Some(prefix) = selector.strip_suffix(".*").or_else(|| selector.strip_suffix('*')) {
+    if let Some(prefix) = selector
+        .strip_suffix(".*")
+        .or_else(|| selector.strip_suffix('*'))
+    {
         return id.starts_with(prefix);
     }
-    id == selector || id.strip_prefix(selector).is_some_and(|rest| rest.starts_with('.'))
+    id == selector
+        || id
+            .strip_prefix(selector)
+            .is_some_and(|rest| rest.starts_with('.'))
 }
 
 pub fn plan(cfg: &ConfigSet, findings: &[Finding], opts: &PlanOptions) -> Vec<Patch> {
@@ -56,10 +63,17 @@ pub fn plan(cfg: &ConfigSet, findings: &[Finding], opts: &PlanOptions) -> Vec<Pa
         (opts.only.is_empty() || opts.only.iter().any(|s| matches_selector(id, s)))
             && !opts.skip.iter().any(|s| matches_selector(id, s))
     };
-    let rank = |id: &str| RULE_PRIORITY.iter().position(|r| *r == id).unwrap_or(usize::MAX);
+    let rank = |id: &str| {
+        RULE_PRIORITY
+            .iter()
+            .position(|r| *r == id)
+            .unwrap_or(usize::MAX)
+    };
     let mut patches: Vec<Patch> = Vec::new();
     for finding in findings.iter().filter(|f| selected(f.id)) {
-        let Some(proposal) = &finding.fix else { continue };
+        let Some(proposal) = &finding.fix else {
+            continue;
+        };
         match patches
             .iter_mut()
             .find(|p| p.doc == proposal.doc && p.keys == proposal.keys)
@@ -79,6 +93,7 @@ pub fn plan(cfg: &ConfigSet, findings: &[Finding], opts: &PlanOptions) -> Vec<Pa
                 file: proposal.file.clone(),
                 path: proposal.path.clone(),
                 from: proposal.from.clone(),
+                from_value: proposal.from_value.clone(),
                 to: proposal.to.clone(),
                 ids: vec![finding.id],
                 decided_by: finding.id.to_string(),
@@ -87,7 +102,11 @@ pub fn plan(cfg: &ConfigSet, findings: &[Finding], opts: &PlanOptions) -> Vec<Pa
     }
     let overrides = [
         ("gateway.bind", opts.bind.as_deref(), "--bind"),
-        ("gateway.remote.url", opts.remote_url.as_deref(), "--remote-url"),
+        (
+            "gateway.remote.url",
+            opts.remote_url.as_deref(),
+            "--remote-url",
+        ),
     ];
     for (path, value, flag) in overrides {
         let Some(value) = value else { continue };
@@ -107,7 +126,8 @@ pub fn plan(cfg: &ConfigSet, findings: &[Finding], opts: &PlanOptions) -> Vec<Pa
                 keys: doc_keys,
                 file: cfg.docs[doc].path.clone(),
                 path: path.to_string(),
-                from: current.map(|v| v.display()),
+                from: current.as_ref().map(|v| v.display()),
+                from_value: current.as_ref().map(|v| v.to_json()),
                 to: EditValue::String(value.to_string()),
                 ids: vec![],
                 decided_by: flag.to_string(),
@@ -149,7 +169,10 @@ pub fn file_changes(cfg: &ConfigSet, patches: &[Patch]) -> Result<Vec<FileChange
         change.new = current.with_value(&patch.keys, &patch.to).ok_or_else(|| {
             Error::input(
                 &change.path,
-                format!("cannot set {}: a key on its path is not an object", patch.path),
+                format!(
+                    "cannot set {} automatically: a key on its path is not an object, or the value is a table",
+                    patch.path
+                ),
             )
         })?;
     }

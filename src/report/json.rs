@@ -73,7 +73,7 @@ fn finding(f: &Finding) -> Value {
         "fix": f.fix.as_ref().map(|p| json!({
             "file": p.file,
             "path": p.path,
-            "from": p.from,
+            "from": p.from_value,
             "to": p.to,
         })),
     })
@@ -83,7 +83,7 @@ fn patch(p: &Patch) -> Value {
     json!({
         "file": p.file,
         "path": p.path,
-        "from": p.from,
+        "from": p.from_value,
         "to": p.to,
         "ids": p.ids,
         "decided_by": p.decided_by,

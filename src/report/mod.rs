@@ -94,10 +94,18 @@ impl Report {
         use crate::error::{EXIT_FINDINGS, EXIT_OK};
         match &self.fix {
             Some(fix) if !fix.applied => {
-                if fix.diffs.is_empty() { EXIT_OK } else { EXIT_FINDINGS }
+                if fix.diffs.is_empty() {
+                    EXIT_OK
+                } else {
+                    EXIT_FINDINGS
+                }
             }
             _ => {
-                if self.ok() { EXIT_OK } else { EXIT_FINDINGS }
+                if self.ok() {
+                    EXIT_OK
+                } else {
+                    EXIT_FINDINGS
+                }
             }
         }
     }

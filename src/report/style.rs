@@ -48,7 +48,11 @@ impl Style {
             Error => ("✖", "FAIL"),
             Skipped => ("-", "skip"),
         };
-        let text = if self.unicode { u.to_string() } else { format!("[{a}]") };
+        let text = if self.unicode {
+            u.to_string()
+        } else {
+            format!("[{a}]")
+        };
         match status {
             Pass => self.green(&text),
             Info => self.cyan(&text),
@@ -64,7 +68,11 @@ impl Style {
 }
 
 /// `--color auto`: off with `NO_COLOR`, on with `CLICOLOR_FORCE`, else on for a terminal.
-pub fn color_enabled(choice: ColorChoice, is_terminal: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+pub fn color_enabled(
+    choice: ColorChoice,
+    is_terminal: bool,
+    env: impl Fn(&str) -> Option<String>,
+) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -113,8 +121,12 @@ mod tests {
         assert!(color_enabled(ColorChoice::Auto, false, force));
         assert!(color_enabled(ColorChoice::Always, false, no_color));
         assert!(!color_enabled(ColorChoice::Never, true, force));
-        assert!(unicode_enabled(|n: &str| (n == "LANG").then(|| "en_US.UTF-8".to_string())));
-        assert!(!unicode_enabled(|n: &str| (n == "LANG").then(|| "C".to_string())));
+        assert!(unicode_enabled(
+            |n: &str| (n == "LANG").then(|| "en_US.UTF-8".to_string())
+        ));
+        assert!(!unicode_enabled(
+            |n: &str| (n == "LANG").then(|| "C".to_string())
+        ));
         assert!(!unicode_enabled(none));
     }
 }

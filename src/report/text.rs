@@ -1,9 +1,9 @@
 //! The human report: one line per check with a symbol, findings with their position, hint
 //! and proposed change, then a summary line; for `fix`, the patches and coloured diffs.
 
+use super::Report;
 use super::json::file_name;
 use super::style::Style;
-use super::Report;
 use crate::checks::{CHECKS, Finding, Severity, Status};
 use std::fmt::Write;
 
@@ -43,7 +43,10 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
     let _ = write!(out, "{symbol} {}", s.bold(&counts));
     let pending_fixes = report.findings.iter().filter(|f| f.fix.is_some()).count();
     if report.fix.is_none() && pending_fixes > 0 {
-        let _ = write!(out, " · {pending_fixes} fixable: run `openclaw-doctor fix` to see the patches");
+        let _ = write!(
+            out,
+            " · {pending_fixes} fixable: run `openclaw-doctor fix` to see the patches"
+        );
     }
     out.push('\n');
     if let Some(next) = &report.next_step
@@ -72,7 +75,11 @@ fn header(report: &Report, opts: &TextOptions, out: &mut String) {
             }
         }
         None => {
-            let _ = writeln!(out, "{} · no config found", s.bold(&format!("openclaw-doctor {version}")));
+            let _ = writeln!(
+                out,
+                "{} · no config found",
+                s.bold(&format!("openclaw-doctor {version}"))
+            );
         }
     }
     if opts.verbose {
@@ -93,7 +100,11 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
     let mut area = "";
     for result in &report.checks {
         let def = CHECKS.iter().find(|d| d.id == result.id);
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| f.id == result.id).collect();
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.id == result.id)
+            .collect();
         if opts.quiet && findings.is_empty() {
             continue;
         }
@@ -109,7 +120,12 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
                 (true, Some(def)) => format!("  {}", s.dim(def.explain)),
                 _ => String::new(),
             };
-            let _ = writeln!(out, "  {} {}{explain}", s.symbol(result.status), s.dim(result.id));
+            let _ = writeln!(
+                out,
+                "  {} {}{explain}",
+                s.symbol(result.status),
+                s.dim(result.id)
+            );
             continue;
         }
         for f in findings {
@@ -134,7 +150,13 @@ fn finding(f: &Finding, opts: &TextOptions, out: &mut String) {
         .as_ref()
         .map(|l| format!("  {}:{}:{}", l.file.display(), l.line, l.column))
         .unwrap_or_default();
-    let _ = writeln!(out, "  {} {}{}", s.symbol(status_of(f.severity)), s.bold(f.id), s.dim(&place));
+    let _ = writeln!(
+        out,
+        "  {} {}{}",
+        s.symbol(status_of(f.severity)),
+        s.bold(f.id),
+        s.dim(&place)
+    );
     let _ = writeln!(out, "      {}", f.message);
     if let Some(hint) = &f.hint {
         let _ = writeln!(out, "      {} {hint}", s.cyan("hint:"));
@@ -168,7 +190,12 @@ fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out:
             s.green(&p.to.to_string())
         );
         let mut why = format!("decided by {}", p.decided_by);
-        let others: Vec<&str> = p.ids.iter().copied().filter(|id| *id != p.decided_by).collect();
+        let others: Vec<&str> = p
+            .ids
+            .iter()
+            .copied()
+            .filter(|id| *id != p.decided_by)
+            .collect();
         if !others.is_empty() {
             let _ = write!(why, "; also resolves {}", others.join(", "));
         }
@@ -188,23 +215,41 @@ fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out:
     }
     if !opts.quiet {
         for d in &fix.diffs {
-            out.push_str(&crate::fix::diff::unified(&d.old, &d.new, &file_name(&d.path), s));
-            if !d.new.ends_with('\n') && !d.old.ends_with('\n') {
+            out.push_str(&crate::fix::diff::unified(
+                &d.old,
+                &d.new,
+                &file_name(&d.path),
+                s,
+            ));
+            if !out.ends_with('\n') {
                 out.push('\n');
             }
             out.push('\n');
         }
     }
     if !fix.applied {
-        let unfixable: Vec<&Finding> = fix.before.iter().filter(|f| f.fix.is_none() && f.severity >= Severity::Warning).collect();
+        let unfixable: Vec<&Finding> = fix
+            .before
+            .iter()
+            .filter(|f| f.fix.is_none() && f.severity >= Severity::Warning)
+            .collect();
         for f in &unfixable {
-            let _ = writeln!(out, "{} {} needs a manual change: {}", s.symbol(status_of(f.severity)), f.id, f.hint.as_deref().unwrap_or(&f.message));
+            let _ = writeln!(
+                out,
+                "{} {} needs a manual change: {}",
+                s.symbol(status_of(f.severity)),
+                f.id,
+                f.hint.as_deref().unwrap_or(&f.message)
+            );
         }
         if !unfixable.is_empty() {
             out.push('\n');
         }
         if !fix.diffs.is_empty() {
-            let _ = writeln!(out, "Nothing written. Apply with: openclaw-doctor fix --apply\n");
+            let _ = writeln!(
+                out,
+                "Nothing written. Apply with: openclaw-doctor fix --apply\n"
+            );
         }
         return;
     }
@@ -220,10 +265,19 @@ fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out:
     }
     if !fix.resolved.is_empty() {
         let ids: Vec<&str> = fix.resolved.iter().map(|f| f.id).collect();
-        let _ = writeln!(out, "{} re-checked: fixed {}", s.symbol(Status::Pass), ids.join(", "));
+        let _ = writeln!(
+            out,
+            "{} re-checked: fixed {}",
+            s.symbol(Status::Pass),
+            ids.join(", ")
+        );
     }
     if report.findings.is_empty() {
-        let _ = writeln!(out, "{} re-checked: no findings remain", s.symbol(Status::Pass));
+        let _ = writeln!(
+            out,
+            "{} re-checked: no findings remain",
+            s.symbol(Status::Pass)
+        );
     } else {
         let _ = writeln!(out, "re-checked: still reported");
         for f in &report.findings {
