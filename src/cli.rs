@@ -29,7 +29,7 @@ Checks (stable ids; severity as reported):
   config.toml_not_loaded         info     a TOML config: OpenClaw itself loads only JSON5
   config.duplicate_key           warning  a key defined twice (the last wins, as in OpenClaw)
   config.type_error              error    a checked key has the wrong type (bind: 123)
-  config.legacy_key              warning  gateway.token is ignored; use gateway.auth.token
+  config.legacy_key              error    gateway.token: rejected since 2026.9; use gateway.auth.token
   gateway.mode.invalid           error    gateway.mode is not local or remote
   gateway.bind.invalid           error    bind is not loopback|lan|tailnet|auto|custom (\"local\")
   gateway.bind.custom_host       error    bind custom without an IPv4 customBindHost
@@ -131,7 +131,7 @@ impl BindMode {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check the config (and, later, the gateway) and explain what is broken
+    /// Check the config and explain what is broken, why, and the exact fix
     #[command(after_long_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Show the patches that fix the findings as diffs; --apply writes them

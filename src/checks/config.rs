@@ -156,8 +156,8 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
         out.push(
             Finding::new(
                 "config.legacy_key",
-                Severity::Warning,
-                "gateway.token is a legacy key that OpenClaw ignores; the gateway's token is gateway.auth.token",
+                Severity::Error,
+                "gateway.token is a legacy key: OpenClaw 2026.9 rejects the whole config (unrecognized key), older versions ignore it; the gateway's token is gateway.auth.token",
             )
             .path("gateway.token")
             .at(Some(view.location(&at)))

@@ -146,7 +146,7 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "config.legacy_key",
         area: "config",
-        explain: "gateway.token is ignored; the key is gateway.auth.token",
+        explain: "gateway.token: rejected by OpenClaw 2026.9 (ignored before); the key is gateway.auth.token",
     },
     CheckDef {
         id: "gateway.mode.invalid",
