@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod fix;
 pub mod redact;
+pub mod probe;
 pub mod report;
 
 use checks::{Facts, Finding, Severity};

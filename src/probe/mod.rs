@@ -1,0 +1,173 @@
+//! Network probes: reach the gateway directly (the local probe) and through the URL users
+//! reach (external probes), concurrently, each bounded by one timeout; classify what each path
+//! answers into exactly one `Outcome`.
+
+pub mod deep;
+pub mod http;
+pub mod targets;
+pub mod tls;
+pub mod ws;
+
+use serde::Serialize;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+pub use targets::{ProbeTarget, Side};
+
+/// What one probe found. The names are a contract (README, JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    HelloOk,
+    DnsError,
+    Unreachable,
+    Timeout,
+    TlsError,
+    Redirected,
+    UpgradeNotPerformed,
+    ProxyAttributionRequired,
+    HttpError,
+    NotOpenclaw,
+    AuthFailed,
+    PairingRequired,
+    DeviceIdentityRequired,
+    ProtocolMismatch,
+    GatewayStarting,
+    Closed,
+    /// The path reaches OpenClaw (challenge received) but the token was not sent: plain
+    /// `ws://` to a host that is not loopback.
+    TokenWithheld,
+}
+
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::HelloOk => "hello_ok",
+            Outcome::DnsError => "dns_error",
+            Outcome::Unreachable => "unreachable",
+            Outcome::Timeout => "timeout",
+            Outcome::TlsError => "tls_error",
+            Outcome::Redirected => "redirected",
+            Outcome::UpgradeNotPerformed => "upgrade_not_performed",
+            Outcome::ProxyAttributionRequired => "proxy_attribution_required",
+            Outcome::HttpError => "http_error",
+            Outcome::NotOpenclaw => "not_openclaw",
+            Outcome::AuthFailed => "auth_failed",
+            Outcome::PairingRequired => "pairing_required",
+            Outcome::DeviceIdentityRequired => "device_identity_required",
+            Outcome::ProtocolMismatch => "protocol_mismatch",
+            Outcome::GatewayStarting => "gateway_starting",
+            Outcome::Closed => "closed",
+            Outcome::TokenWithheld => "token_withheld",
+        }
+    }
+}
+
+/// The HTTP health step (`GET /healthz`), informational: older gateways have no such route.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    pub status: Option<u16>,
+    /// `live` (200 JSON), `ui_page` (the Control UI HTML: an older gateway), `not_found`,
+    /// `other`, or `failed` (no HTTP answer; see the WebSocket outcome).
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeResult {
+    pub target: Side,
+    pub url: String,
+    /// Where the connection actually went (after DNS / `--resolve`).
+    pub address: Option<String>,
+    /// True for `--deep` probes (a sub-agent's own connection with a device identity).
+    pub deep: bool,
+    pub outcome: Outcome,
+    pub http_status: Option<u16>,
+    pub close_code: Option<u16>,
+    pub reason: Option<String>,
+    pub detail_code: Option<String>,
+    pub request_id: Option<String>,
+    pub pairing_reason: Option<String>,
+    pub location: Option<String>,
+    pub server_version: Option<String>,
+    pub protocol: Option<u64>,
+    pub health: Option<Health>,
+    /// One sentence on what happened, for people.
+    pub detail: String,
+    pub elapsed_ms: u64,
+}
+
+impl ProbeResult {
+    pub fn new(target: &ProbeTarget, deep: bool) -> ProbeResult {
+        ProbeResult {
+            target: target.side,
+            url: target.url.clone(),
+            address: None,
+            deep,
+            outcome: Outcome::Closed,
+            http_status: None,
+            close_code: None,
+            reason: None,
+            detail_code: None,
+            request_id: None,
+            pairing_reason: None,
+            location: None,
+            server_version: None,
+            protocol: None,
+            health: None,
+            detail: String::new(),
+            elapsed_ms: 0,
+        }
+    }
+}
+
+/// Settings shared by every probe of a run.
+#[derive(Clone)]
+pub struct ProbeSettings {
+    pub timeout: Duration,
+    pub tls: Arc<rustls::ClientConfig>,
+    /// `--resolve HOST:PORT:ADDR` pairs.
+    pub resolve: Vec<(String, u16, SocketAddr)>,
+    pub insecure: bool,
+}
+
+/// Runs every probe concurrently; results come back in the order of `targets`.
+pub async fn run_all(
+    targets: &[ProbeTarget],
+    settings: &ProbeSettings,
+    deep: bool,
+    on_done: impl Fn(usize, &ProbeResult),
+) -> Vec<ProbeResult> {
+    let mut futures = Vec::new();
+    for target in targets {
+        futures.push(probe_one(target.clone(), settings.clone(), false));
+        if deep {
+            futures.push(probe_one(target.clone(), settings.clone(), true));
+        }
+    }
+    let mut handles = Vec::new();
+    for f in futures {
+        handles.push(tokio::spawn(f));
+    }
+    let mut results = Vec::new();
+    for (i, handle) in handles.into_iter().enumerate() {
+        if let Ok(result) = handle.await {
+            on_done(i, &result);
+            results.push(result);
+        }
+    }
+    results
+}
+
+/// One probe: the HTTP health step, then the WebSocket handshake, both within the timeout.
+pub async fn probe_one(target: ProbeTarget, settings: ProbeSettings, deep: bool) -> ProbeResult {
+    let start = Instant::now();
+    let deadline = start + settings.timeout;
+    let mut result = ProbeResult::new(&target, deep);
+    if !deep {
+        result.health = Some(http::health(&target, &settings, deadline).await);
+    }
+    ws::handshake(&target, &settings, deadline, deep, &mut result).await;
+    result.elapsed_ms = start.elapsed().as_millis() as u64;
+    result
+}

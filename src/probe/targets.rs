@@ -1,0 +1,244 @@
+//! Which URLs to probe, from the config and flags (pure): the local gateway at the address its
+//! `bind` makes it listen on, and the external URL users reach.
+
+use crate::checks::values::{GatewayView, is_loopback_host, split_url};
+use serde::Serialize;
+use std::net::Ipv4Addr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Local,
+    External,
+}
+
+impl Side {
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Local => "local",
+            Side::External => "external",
+        }
+    }
+}
+
+#[derive(Clone)]
+pub enum Auth {
+    Token(String),
+    Password(String),
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print a secret, not even in debug output.
+        match self {
+            Auth::Token(_) => f.write_str("Token(<redacted>)"),
+            Auth::Password(_) => f.write_str("Password(<redacted>)"),
+        }
+    }
+}
+
+impl Auth {
+    pub fn secret(&self) -> &str {
+        match self {
+            Auth::Token(s) | Auth::Password(s) => s,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ProbeTarget {
+    pub side: Side,
+    /// The `ws://` or `wss://` URL probed.
+    pub url: String,
+    pub host: String,
+    pub port: u16,
+    pub tls: bool,
+    /// Certificate checks (off for the local probe of a `tls.enabled` gateway on loopback,
+    /// whose certificate is self-signed, and with `--insecure`).
+    pub verify_tls: bool,
+    pub auth: Option<Auth>,
+    /// Why this URL: "gateway.bind \"lan\" → 127.0.0.1", "--url", "gateway.remote.url"…
+    pub source: String,
+}
+
+/// Expands `${VAR}` references as OpenClaw does; `None` when a referenced variable is unset.
+pub fn substitute(value: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        out.push_str(&env(&after[..end])?);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The local gateway's shared secret: env beats the file; `auth.mode` picks token or password.
+pub fn local_auth(view: &GatewayView, env: &dyn Fn(&str) -> Option<String>) -> Option<Auth> {
+    let from = |path: &str, var: &str| {
+        env(var).filter(|v| !v.is_empty()).or_else(|| {
+            view.string(path)
+                .and_then(|(s, _)| substitute(s, env))
+                .filter(|s| !s.is_empty())
+        })
+    };
+    let token = from("gateway.auth.token", "OPENCLAW_GATEWAY_TOKEN");
+    let password = from("gateway.auth.password", "OPENCLAW_GATEWAY_PASSWORD");
+    match (view.auth_mode(), token, password) {
+        (Some("password"), _, Some(p)) => Some(Auth::Password(p)),
+        (_, Some(t), _) => Some(Auth::Token(t)),
+        (_, None, Some(p)) => Some(Auth::Password(p)),
+        _ => None,
+    }
+}
+
+fn remote_auth(view: &GatewayView, env: &dyn Fn(&str) -> Option<String>) -> Option<Auth> {
+    let get = |path: &str| {
+        view.string(path)
+            .and_then(|(s, _)| substitute(s, env))
+            .filter(|s| !s.is_empty())
+    };
+    get("gateway.remote.token")
+        .map(Auth::Token)
+        .or_else(|| get("gateway.remote.password").map(Auth::Password))
+}
+
+/// The address the gateway listens on for a `bind` mode (facts §3), as a probe address.
+pub fn local_address(view: &GatewayView, tailnet: Option<Ipv4Addr>) -> (String, String) {
+    let bind = view.string("gateway.bind").map(|(s, _)| s).unwrap_or("loopback");
+    match bind {
+        "custom" => match view
+            .string("gateway.customBindHost")
+            .and_then(|(h, _)| h.trim().parse::<Ipv4Addr>().ok())
+        {
+            Some(ip) if !ip.is_unspecified() => (ip.to_string(), format!("bind \"custom\" → customBindHost {ip}")),
+            _ => ("127.0.0.1".into(), "bind \"custom\" without a host → 0.0.0.0, probed on 127.0.0.1".into()),
+        },
+        "tailnet" => match tailnet {
+            Some(ip) => (ip.to_string(), format!("bind \"tailnet\" → Tailscale address {ip}")),
+            None => ("127.0.0.1".into(), "bind \"tailnet\" without a Tailscale address → 127.0.0.1".into()),
+        },
+        "lan" => ("127.0.0.1".into(), "bind \"lan\" → 0.0.0.0, probed on 127.0.0.1".into()),
+        "auto" => ("127.0.0.1".into(), "bind \"auto\" → 127.0.0.1".into()),
+        "loopback" => ("127.0.0.1".into(), "bind \"loopback\" → 127.0.0.1".into()),
+        other => (
+            "127.0.0.1".into(),
+            format!("bind {other:?} is invalid; probed on 127.0.0.1"),
+        ),
+    }
+}
+
+/// This machine's Tailscale (100.64.0.0/10) IPv4 address, if it has one.
+pub fn tailnet_address() -> Option<Ipv4Addr> {
+    if_addrs::get_if_addrs().ok()?.into_iter().find_map(|i| match i.ip() {
+        std::net::IpAddr::V4(ip) if ip.octets()[0] == 100 && (64..128).contains(&ip.octets()[1]) => Some(ip),
+        _ => None,
+    })
+}
+
+/// Turns `https://` into `wss://` (and `http` into `ws`) for probing a URL written for a
+/// browser; other schemes are kept (and fail as they would for a client).
+pub fn websocket_url(raw: &str) -> String {
+    match split_url(raw) {
+        Some(p) if p.scheme.eq_ignore_ascii_case("https") => format!("wss{}", &raw[p.scheme.len()..]),
+        Some(p) if p.scheme.eq_ignore_ascii_case("http") => format!("ws{}", &raw[p.scheme.len()..]),
+        _ => raw.to_string(),
+    }
+}
+
+fn target(side: Side, url: &str, auth: Option<Auth>, source: String, verify_tls: bool) -> Option<ProbeTarget> {
+    let parts = split_url(url)?;
+    let tls = parts.scheme.eq_ignore_ascii_case("wss");
+    let port = match parts.port {
+        Some(p) => p.parse().ok()?,
+        None if tls => 443,
+        None => 80,
+    };
+    Some(ProbeTarget {
+        side,
+        url: url.to_string(),
+        host: parts.host.trim_start_matches('[').trim_end_matches(']').to_string(),
+        port,
+        tls,
+        verify_tls,
+        auth,
+        source,
+    })
+}
+
+pub struct TargetOptions<'a> {
+    /// `--url`, repeatable.
+    pub urls: &'a [String],
+    pub insecure: bool,
+    pub tailnet: Option<Ipv4Addr>,
+}
+
+/// The probes for this config: the local gateway (unless the config is a `mode: remote`
+/// client), then the external URLs (`--url`, else a non-loopback `remote.url`, else the
+/// `https://` origins of `controlUi.allowedOrigins`).
+pub fn targets(view: Option<&GatewayView>, opts: &TargetOptions, env: &dyn Fn(&str) -> Option<String>) -> Vec<ProbeTarget> {
+    let mut out = Vec::new();
+    let Some(view) = view else {
+        for url in opts.urls {
+            if let Some(t) = target(Side::External, &websocket_url(url), None, "--url".into(), !opts.insecure) {
+                out.push(t);
+            }
+        }
+        return out;
+    };
+    let remote_mode = view.mode() == Some("remote");
+    if !remote_mode {
+        let (host, why) = local_address(view, opts.tailnet);
+        let (port, port_source) = view.port();
+        let scheme = if view.tls() { "wss" } else { "ws" };
+        let url = format!("{scheme}://{host}:{port}");
+        let source = format!("{why}, port {port} from {port_source}");
+        if let Some(t) = target(Side::Local, &url, local_auth(view, env), source, false) {
+            out.push(t);
+        }
+    }
+    let external_auth = if remote_mode { remote_auth(view, env) } else { local_auth(view, env) };
+    let mut urls: Vec<(String, String)> = opts.urls.iter().map(|u| (websocket_url(u), "--url".to_string())).collect();
+    if urls.is_empty() {
+        if let Some((raw, _)) = view.string("gateway.remote.url")
+            && split_url(raw).is_some_and(|p| !is_loopback_host(p.host))
+        {
+            urls.push((websocket_url(raw), "gateway.remote.url".into()));
+        }
+    }
+    if urls.is_empty()
+        && let Some(at) = view.get("gateway.controlUi.allowedOrigins")
+        && let crate::config::tree::NodeValue::Array(items) = &at.node.value
+    {
+        for item in items {
+            if let Some(origin) = item.value.as_str()
+                && origin.to_ascii_lowercase().starts_with("https://")
+            {
+                urls.push((websocket_url(origin), "gateway.controlUi.allowedOrigins".into()));
+            }
+        }
+    }
+    for (url, source) in urls {
+        if let Some(t) = target(Side::External, &url, external_auth.clone(), source, !opts.insecure) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substitution() {
+        let env = |k: &str| (k == "TOK").then(|| "abc".to_string());
+        assert_eq!(substitute("${TOK}", &env).as_deref(), Some("abc"));
+        assert_eq!(substitute("x-${TOK}-y", &env).as_deref(), Some("x-abc-y"));
+        assert_eq!(substitute("${NOPE}", &env), None);
+        assert_eq!(websocket_url("https://claw.example.org/x"), "wss://claw.example.org/x");
+    }
+}

@@ -1,0 +1,464 @@
+//! The WebSocket step (facts §5): connect (DNS or `--resolve`), TLS, upgrade, wait for
+//! `connect.challenge`, send `connect`, read `hello-ok` or the error and close frame, close
+//! with 1000. A 1013 "gateway starting" is retried within the deadline.
+
+use super::deep::DeviceIdentity;
+use super::targets::Auth;
+use super::{Outcome, ProbeResult, ProbeSettings, ProbeTarget};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig, frame::coding::CloseCode};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, client::IntoClientRequest};
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
+
+/// The largest frame or message the probe reads: a gateway's hello is a few KiB.
+pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// The most frames read while waiting for an answer (events may precede it).
+pub const MAX_FRAMES: usize = 64;
+pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub async fn handshake(
+    target: &ProbeTarget,
+    settings: &ProbeSettings,
+    deadline: Instant,
+    deep: bool,
+    result: &mut ProbeResult,
+) {
+    loop {
+        match tokio::time::timeout_at(deadline.into(), attempt(target, settings, deadline, deep, result)).await {
+            Err(_) => {
+                // Keep what the attempt learnt (e.g. a starting gateway) but say it timed out.
+                if result.outcome != Outcome::GatewayStarting {
+                    result.outcome = Outcome::Timeout;
+                    result.detail = format!(
+                        "no complete answer within {} ms{}",
+                        settings.timeout.as_millis(),
+                        if result.detail.is_empty() { String::new() } else { format!(" ({})", result.detail) }
+                    );
+                } else {
+                    result.detail = format!("the gateway was still starting when the {} ms timeout ran out", settings.timeout.as_millis());
+                }
+                return;
+            }
+            Ok(Retry::No) => return,
+            Ok(Retry::After(wait)) => {
+                let wait = wait.min(Duration::from_millis(1000)).max(Duration::from_millis(100));
+                if Instant::now() + wait >= deadline {
+                    return;
+                }
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
+enum Retry {
+    No,
+    After(Duration),
+}
+
+async fn connect_tcp(target: &ProbeTarget, settings: &ProbeSettings, result: &mut ProbeResult) -> Option<TcpStream> {
+    let forced = settings
+        .resolve
+        .iter()
+        .find(|(h, p, _)| h.eq_ignore_ascii_case(&target.host) && *p == target.port)
+        .map(|(_, _, a)| *a);
+    let addrs: Vec<SocketAddr> = match forced {
+        Some(a) => vec![a],
+        None => match target.host.parse::<IpAddr>() {
+            Ok(ip) => vec![SocketAddr::new(ip, target.port)],
+            Err(_) => match tokio::net::lookup_host((target.host.as_str(), target.port)).await {
+                Ok(a) => a.collect(),
+                Err(e) => {
+                    result.outcome = Outcome::DnsError;
+                    result.detail = format!("cannot resolve {}: {}", target.host, short_io(&e));
+                    return None;
+                }
+            },
+        },
+    };
+    if addrs.is_empty() {
+        result.outcome = Outcome::DnsError;
+        result.detail = format!("{} has no address", target.host);
+        return None;
+    }
+    let mut last = None;
+    for addr in addrs {
+        result.address = Some(addr.to_string());
+        match TcpStream::connect(addr).await {
+            Ok(s) => {
+                let _ = s.set_nodelay(true);
+                return Some(s);
+            }
+            Err(e) => last = Some((addr, e)),
+        }
+    }
+    if let Some((addr, e)) = last {
+        result.outcome = Outcome::Unreachable;
+        result.detail = format!("cannot connect to {addr}: {}", short_io(&e));
+    }
+    None
+}
+
+fn short_io(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_string()
+}
+
+async fn attempt(
+    target: &ProbeTarget,
+    settings: &ProbeSettings,
+    _deadline: Instant,
+    deep: bool,
+    result: &mut ProbeResult,
+) -> Retry {
+    let Some(stream) = connect_tcp(target, settings, result).await else {
+        return Retry::No;
+    };
+    let peer_loopback = stream.peer_addr().map(|a| a.ip().is_loopback()).unwrap_or(false);
+    let Ok(request) = target.url.as_str().into_client_request() else {
+        result.outcome = Outcome::Closed;
+        result.detail = format!("{} is not a valid WebSocket URL", target.url);
+        return Retry::No;
+    };
+    let connector = if target.tls {
+        let config = if target.verify_tls && !settings.insecure {
+            settings.tls.clone()
+        } else {
+            Arc::new(super::tls::insecure_config())
+        };
+        Connector::Rustls(config)
+    } else {
+        Connector::Plain
+    };
+    let ws_config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_FRAME_BYTES))
+        .max_frame_size(Some(MAX_FRAME_BYTES));
+    let (mut ws, _response) =
+        match tokio_tungstenite::client_async_tls_with_config(request, stream, Some(ws_config), Some(connector)).await {
+            Ok(ok) => ok,
+            Err(e) => {
+                classify_upgrade_error(e, result);
+                return Retry::No;
+            }
+        };
+
+    // 1. The challenge, sent at once on open.
+    let challenge = match next_json(&mut ws, result).await {
+        Some(v) => v,
+        None => {
+            if result.outcome == Outcome::GatewayStarting {
+                return Retry::After(Duration::from_millis(500));
+            }
+            if result.detail.is_empty() {
+                result.outcome = Outcome::NotOpenclaw;
+                result.detail = "upgraded, but no connect.challenge: not an OpenClaw gateway (or one older than 2026.1.20)".into();
+            }
+            return Retry::No;
+        }
+    };
+    let nonce = match (challenge.get("type"), challenge.get("event")) {
+        (Some(t), Some(e)) if t == "event" && e == "connect.challenge" => challenge
+            .pointer("/payload/nonce")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        _ => {
+            result.outcome = Outcome::NotOpenclaw;
+            result.detail = "the first frame is not a connect.challenge: not an OpenClaw gateway".into();
+            let _ = ws.close(None).await;
+            return Retry::No;
+        }
+    };
+
+    // 2. Never send the token in clear text off this machine.
+    let cleartext_remote = !target.tls && !peer_loopback;
+    if cleartext_remote && target.auth.is_some() {
+        result.outcome = Outcome::TokenWithheld;
+        result.detail = "reached OpenClaw (challenge received) but did not send the token: plain ws:// to a host that is not loopback would expose it; probe the wss:// URL".into();
+        let _ = ws.close(Some(normal_close())).await;
+        return Retry::No;
+    }
+
+    let connect = connect_frame(target.auth.as_ref(), &nonce, deep);
+    if ws.send(Message::Text(connect.to_string().into())).await.is_err() {
+        result.outcome = Outcome::Closed;
+        result.detail = "the connection closed while sending connect".into();
+        return Retry::No;
+    }
+
+    // 3. The answer to request "1".
+    for _ in 0..MAX_FRAMES {
+        let Some(frame) = next_json(&mut ws, result).await else {
+            if result.outcome == Outcome::GatewayStarting {
+                return Retry::After(Duration::from_millis(500));
+            }
+            if result.detail.is_empty() {
+                result.outcome = Outcome::Closed;
+                result.detail = "the connection ended before an answer to connect".into();
+            }
+            return Retry::No;
+        };
+        if frame.get("type").and_then(Value::as_str) != Some("res") || frame.get("id").and_then(Value::as_str) != Some("1") {
+            continue;
+        }
+        if frame.get("ok").and_then(Value::as_bool) == Some(true) {
+            result.outcome = Outcome::HelloOk;
+            result.server_version = frame.pointer("/payload/server/version").and_then(Value::as_str).map(str::to_string);
+            result.protocol = frame.pointer("/payload/protocol").and_then(Value::as_u64);
+            result.detail = format!(
+                "hello-ok from OpenClaw {} (protocol {})",
+                result.server_version.as_deref().unwrap_or("?"),
+                result.protocol.map(|p| p.to_string()).unwrap_or_else(|| "?".into())
+            );
+            let _ = ws.close(Some(normal_close())).await;
+            return Retry::No;
+        }
+        let error = frame.get("error").cloned().unwrap_or(Value::Null);
+        result.detail_code = error
+            .pointer("/details/code")
+            .or_else(|| error.get("code"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        result.request_id = error.pointer("/details/requestId").and_then(Value::as_str).map(str::to_string);
+        result.pairing_reason = error.pointer("/details/reason").and_then(Value::as_str).map(str::to_string);
+        let message = error.get("message").and_then(Value::as_str).unwrap_or_default().to_string();
+        let retry_after = error.pointer("/details/retryAfterMs").or_else(|| error.get("retryAfterMs")).and_then(Value::as_u64);
+        // The close frame follows the error response.
+        let _ = next_json(&mut ws, result).await;
+        if result.reason.is_none() && !message.is_empty() {
+            result.reason = Some(message.clone());
+        }
+        classify_refusal(result, &error);
+        if result.outcome == Outcome::GatewayStarting {
+            return Retry::After(Duration::from_millis(retry_after.unwrap_or(500)));
+        }
+        return Retry::No;
+    }
+    result.outcome = Outcome::Closed;
+    result.detail = format!("no answer to connect within {MAX_FRAMES} frames");
+    Retry::No
+}
+
+fn normal_close() -> CloseFrame {
+    CloseFrame { code: CloseCode::Normal, reason: "".into() }
+}
+
+/// The `connect` request (facts §5): probe identity, operator.read; `--deep` reproduces a
+/// sub-agent: gateway-client/backend, operator.admin and a fresh device identity.
+fn connect_frame(auth: Option<&Auth>, nonce: &str, deep: bool) -> Value {
+    let (client_id, mode, scopes) = if deep {
+        ("gateway-client", "backend", vec!["operator.admin"])
+    } else {
+        ("cli", "probe", vec!["operator.read"])
+    };
+    let mut params = json!({
+        "minProtocol": 3,
+        "maxProtocol": 4,
+        "client": { "id": client_id, "version": CLIENT_VERSION, "platform": "linux", "mode": mode },
+        "role": "operator",
+        "scopes": scopes,
+    });
+    match auth {
+        Some(Auth::Token(t)) => params["auth"] = json!({ "token": t }),
+        Some(Auth::Password(p)) => params["auth"] = json!({ "password": p }),
+        None => {}
+    }
+    if deep {
+        let identity = DeviceIdentity::generate();
+        let token = match auth {
+            Some(Auth::Token(t)) => t.as_str(),
+            _ => "",
+        };
+        params["device"] = identity.sign_connect(client_id, mode, "operator", &scopes, token, nonce, "linux", "");
+    }
+    json!({ "type": "req", "id": "1", "method": "connect", "params": params })
+}
+
+/// Reads frames until a JSON text frame; records a close frame (code, reason) and returns None.
+async fn next_json(ws: &mut Ws, result: &mut ProbeResult) -> Option<Value> {
+    loop {
+        match ws.next().await {
+            None => return None,
+            Some(Err(e)) => {
+                result.outcome = Outcome::Closed;
+                result.detail = match e {
+                    WsError::Capacity(c) => format!("the server sent an oversized frame ({c}); the probe reads at most {MAX_FRAME_BYTES} bytes"),
+                    WsError::Protocol(p) => format!("WebSocket protocol error: {p}"),
+                    other => format!("the connection failed: {other}"),
+                };
+                return None;
+            }
+            Some(Ok(Message::Text(text))) => match serde_json::from_str::<Value>(text.as_str()) {
+                Ok(v) => return Some(v),
+                Err(_) => {
+                    result.outcome = Outcome::NotOpenclaw;
+                    result.detail = "the server sent a text frame that is not JSON: not an OpenClaw gateway".into();
+                    return None;
+                }
+            },
+            Some(Ok(Message::Binary(_))) => {
+                result.outcome = Outcome::NotOpenclaw;
+                result.detail = "the server sent a binary frame: not an OpenClaw gateway".into();
+                return None;
+            }
+            Some(Ok(Message::Close(frame))) => {
+                if let Some(frame) = frame {
+                    let code = u16::from(frame.code);
+                    result.close_code = Some(code);
+                    result.reason = Some(frame.reason.as_str().to_string());
+                    classify_close(result, code, frame.reason.as_str());
+                } else {
+                    result.outcome = Outcome::Closed;
+                    result.detail = "the server closed the connection without a code".into();
+                }
+                return None;
+            }
+            Some(Ok(_)) => continue, // ping / pong
+        }
+    }
+}
+
+fn classify_close(result: &mut ProbeResult, code: u16, reason: &str) {
+    let lower = reason.to_ascii_lowercase();
+    let (outcome, detail) = if code == 1013 || lower.contains("gateway starting") {
+        (Outcome::GatewayStarting, "the gateway is still starting (1013); retrying".to_string())
+    } else if code == 1002 || lower.contains("protocol mismatch") {
+        (Outcome::ProtocolMismatch, format!("close {code} {reason}: the gateway does not speak protocol 3–4"))
+    } else if lower.starts_with("pairing required") {
+        (Outcome::PairingRequired, format!("close {code} {reason}"))
+    } else if lower.starts_with("unauthorized") {
+        (Outcome::AuthFailed, format!("close {code} {reason}"))
+    } else if lower.contains("device identity required") {
+        (Outcome::DeviceIdentityRequired, format!("close {code} {reason}"))
+    } else {
+        (Outcome::Closed, format!("close {code} {reason}"))
+    };
+    result.outcome = outcome;
+    result.detail = detail;
+    if outcome == Outcome::PairingRequired && result.request_id.is_none() {
+        result.request_id = request_id_in(reason);
+    }
+}
+
+/// `pairing required: device is not approved yet (requestId: abc)` → `abc`.
+fn request_id_in(reason: &str) -> Option<String> {
+    let start = reason.find("requestId:")? + "requestId:".len();
+    let rest = reason[start..].trim_start();
+    let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    (!id.is_empty()).then_some(id)
+}
+
+/// Turns an error response (and the close that followed) into one outcome.
+fn classify_refusal(result: &mut ProbeResult, error: &Value) {
+    let code = result.detail_code.clone().unwrap_or_default();
+    let top = error.get("code").and_then(Value::as_str).unwrap_or_default();
+    let reason = result.reason.clone().unwrap_or_default();
+    let by_code = match code.as_str() {
+        "PAIRING_REQUIRED" => Some(Outcome::PairingRequired),
+        c if c.starts_with("AUTH_") => Some(Outcome::AuthFailed),
+        "DEVICE_IDENTITY_REQUIRED" => Some(Outcome::DeviceIdentityRequired),
+        "PROTOCOL_MISMATCH" => Some(Outcome::ProtocolMismatch),
+        _ if top == "NOT_PAIRED" => Some(Outcome::PairingRequired),
+        _ if top == "UNAVAILABLE" => Some(Outcome::GatewayStarting),
+        _ => None,
+    };
+    if let Some(outcome) = by_code {
+        result.outcome = outcome;
+    } else if result.close_code.is_none() {
+        classify_close(result, 1008, &reason);
+    }
+    if result.outcome == Outcome::PairingRequired && result.request_id.is_none() {
+        result.request_id = request_id_in(&reason);
+    }
+    let close = result.close_code.map(|c| format!("close {c} ")).unwrap_or_default();
+    result.detail = match result.outcome {
+        Outcome::PairingRequired => format!(
+            "{close}{reason}{}{}",
+            result.pairing_reason.as_ref().map(|r| format!(" (reason {r})")).unwrap_or_default(),
+            result.request_id.as_ref().map(|r| format!(", request {r}")).unwrap_or_default()
+        ),
+        _ => format!("{close}{reason}{}", if code.is_empty() { String::new() } else { format!(" ({code})") }),
+    };
+}
+
+fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
+    match e {
+        WsError::Http(response) => {
+            let status = response.status().as_u16();
+            result.http_status = Some(status);
+            let body = response.body().as_deref().unwrap_or_default();
+            let body_json: Option<Value> = serde_json::from_slice(body).ok();
+            let error_type = body_json.as_ref().and_then(|v| v.pointer("/error/type")).and_then(Value::as_str);
+            if (300..400).contains(&status) {
+                result.outcome = Outcome::Redirected;
+                result.location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+                result.detail = format!(
+                    "HTTP {status} redirect to {} (an SSO portal such as YunoHost's in front of the gateway?)",
+                    result.location.as_deref().unwrap_or("(no Location)")
+                );
+            } else if status == 403 && error_type == Some("proxy_attribution_required") {
+                result.outcome = Outcome::ProxyAttributionRequired;
+                result.detail = "HTTP 403 proxy_attribution_required: the gateway does not trust the proxy's forwarding headers".into();
+            } else {
+                result.outcome = Outcome::HttpError;
+                result.detail = match status {
+                    502 => "HTTP 502 Bad Gateway: the proxy cannot reach the gateway (upstream down or wrong address/port)".into(),
+                    504 => "HTTP 504 Gateway Timeout: the proxy's upstream does not answer".into(),
+                    s => format!("HTTP {s} instead of 101 Switching Protocols"),
+                };
+            }
+        }
+        WsError::Protocol(p) => {
+            // tungstenite reports a 2xx answer to the upgrade as a protocol error.
+            let text = p.to_string();
+            if let Some(status) = status_in(&text) {
+                result.http_status = Some(status);
+            }
+            if text.contains("200") || text.to_ascii_lowercase().contains("switching") || result.http_status.is_some_and(|s| (200..300).contains(&s)) {
+                result.outcome = Outcome::UpgradeNotPerformed;
+                result.detail = format!("the answer to the upgrade was not 101 ({text}): the proxy does not pass Upgrade/Connection");
+            } else {
+                result.outcome = Outcome::NotOpenclaw;
+                result.detail = format!("not a WebSocket server: {text}");
+            }
+        }
+        WsError::Tls(t) => {
+            result.outcome = Outcome::TlsError;
+            result.detail = match t {
+                tokio_tungstenite::tungstenite::error::TlsError::Rustls(r) => super::tls::describe(&r),
+                other => other.to_string(),
+            };
+        }
+        WsError::Io(io) => {
+            if let Some(r) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+                result.outcome = Outcome::TlsError;
+                result.detail = super::tls::describe(r);
+            } else if io.kind() == std::io::ErrorKind::InvalidData {
+                result.outcome = Outcome::TlsError;
+                result.detail = format!("TLS failed: {}", short_io(&io));
+            } else {
+                result.outcome = Outcome::Closed;
+                result.detail = format!("the connection failed during the upgrade: {}", short_io(&io));
+            }
+        }
+        WsError::Capacity(c) => {
+            result.outcome = Outcome::NotOpenclaw;
+            result.detail = format!("oversized answer to the upgrade: {c}");
+        }
+        other => {
+            result.outcome = Outcome::Closed;
+            result.detail = format!("the upgrade failed: {other}");
+        }
+    }
+}
+
+fn status_in(text: &str) -> Option<u16> {
+    text.split(|c: char| !c.is_ascii_digit()).find_map(|t| t.parse::<u16>().ok().filter(|s| (100..600).contains(s)))
+}
