@@ -148,6 +148,67 @@ pub struct CheckArgs {
     /// Only the config checks, no network probes
     #[arg(long)]
     pub offline: bool,
+
+    /// Time limit of each probe (probes run concurrently): 500ms, 5s, 2m
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+
+    /// External URL to probe (repeatable); default: a non-loopback gateway.remote.url, else
+    /// the https:// origins of gateway.controlUi.allowedOrigins
+    #[arg(long = "url", value_name = "URL")]
+    pub urls: Vec<String>,
+
+    /// Extra CA certificates (PEM) for wss:// probes (repeatable)
+    #[arg(long, value_name = "PEM")]
+    pub cacert: Vec<PathBuf>,
+
+    /// Do not verify TLS certificates (said loudly in the report)
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Send HOST:PORT to ADDR instead of DNS, as curl does (repeatable): HOST:PORT:ADDR
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
+    pub resolve: Vec<(String, u16, std::net::SocketAddr)>,
+
+    /// Also reproduce a sub-agent's connection (device identity, operator.admin) on every
+    /// path; creates a short-lived pending pairing request, rejected afterwards when the
+    /// openclaw CLI is on PATH
+    #[arg(long)]
+    pub deep: bool,
+}
+
+/// `500ms`, `5s`, `2m`, `1h` (a bare number is seconds).
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let value: f64 = number.parse().map_err(|_| format!("invalid duration {s:?}: use 500ms, 5s or 2m"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "" | "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("invalid duration unit in {s:?}: use ms, s, m or h")),
+    };
+    if !(seconds > 0.0 && seconds <= 86_400.0) {
+        return Err(format!("duration {s:?} out of range (more than 0, at most 24h)"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
+}
+
+/// `claw.example.org:443:127.0.0.1` (IPv6: `host:443:[::1]`).
+pub fn parse_resolve(s: &str) -> Result<(String, u16, std::net::SocketAddr), String> {
+    let mut parts = s.splitn(3, ':');
+    let (Some(host), Some(port), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(format!("--resolve {s:?}: use HOST:PORT:ADDR"));
+    };
+    let port: u16 = port.parse().map_err(|_| format!("--resolve {s:?}: invalid port"))?;
+    let ip: std::net::IpAddr = addr
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .map_err(|_| format!("--resolve {s:?}: ADDR must be an IP address"))?;
+    Ok((host.to_string(), port, std::net::SocketAddr::new(ip, port)))
 }
 
 #[derive(Debug, Args)]

@@ -78,7 +78,17 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     if let Some(cfg) = &cfg {
         redactor.add_config(cfg);
     }
-    let (checks, findings) = run_checks(&discovered, cfg.as_ref(), env);
+    let mut notes = Vec::new();
+    let (probes, insecure) = match &cli.command {
+        Command::Check(args) if !args.offline => {
+            let quiet_progress = g.quiet || g.format == OutputFormat::Json;
+            let results = run_probes(args, cfg.as_ref(), &discovered, env, redactor, quiet_progress)?;
+            notes.extend(reject_deep_requests(&results, &discovered));
+            (Some(results), args.insecure)
+        }
+        _ => (None, false),
+    };
+    let (checks, findings) = run_checks(&discovered, cfg.as_ref(), env, probes.as_deref(), insecure);
 
     let mut report = Report {
         command,
@@ -89,6 +99,8 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         fix: None,
         fail_on,
         next_step: None,
+        probes,
+        notes,
     };
     if let (Command::Fix(args), Some(cfg)) = (&cli.command, &cfg) {
         fix(args, cfg, env, &mut report, redactor)?;
@@ -131,12 +143,132 @@ fn run_checks(
     discovered: &Discovered,
     cfg: Option<&ConfigSet>,
     env: &Env,
+    probes: Option<&[probe::ProbeResult]>,
+    insecure: bool,
 ) -> (Vec<checks::CheckResult>, Vec<Finding>) {
     checks::run(&Facts {
         discovered,
         config: cfg,
         env,
+        probes,
+        insecure,
     })
+}
+
+/// Gathers the probe facts: targets from the config and flags, one shared TLS configuration,
+/// all probes concurrently on a single-threaded runtime, a spinner per probe on a terminal.
+fn run_probes(
+    args: &cli::CheckArgs,
+    cfg: Option<&ConfigSet>,
+    discovered: &Discovered,
+    env: &Env,
+    redactor: &mut Redactor,
+    quiet_progress: bool,
+) -> Result<Vec<probe::ProbeResult>> {
+    let view = cfg.map(|c| checks::values::GatewayView::new(c, env, discovered.profile.as_deref()));
+    let tailnet = view
+        .as_ref()
+        .filter(|v| v.string("gateway.bind").map(|(b, _)| b) == Some("tailnet"))
+        .and_then(|_| probe::targets::tailnet_address());
+    let lookup = |name: &str| std::env::var(name).ok();
+    let targets = probe::targets::targets(
+        view.as_ref(),
+        &probe::targets::TargetOptions {
+            urls: &args.urls,
+            insecure: args.insecure,
+            tailnet,
+        },
+        &lookup,
+    );
+    for t in &targets {
+        if let Some(auth) = &t.auth {
+            redactor.add(auth.secret());
+        }
+    }
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let system_roots = targets.iter().any(|t| t.tls && t.verify_tls);
+    let tls = probe::tls::client_config(&args.cacert, system_roots)?;
+    let settings = probe::ProbeSettings {
+        timeout: args.timeout,
+        tls: std::sync::Arc::new(tls),
+        resolve: args.resolve.clone(),
+        insecure: args.insecure,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let progress = progress_bars(&targets, args.deep, quiet_progress);
+    let results = runtime.block_on(probe::run_all(&targets, &settings, args.deep, |i, r| {
+        if let Some(bar) = progress.get(i) {
+            bar.finish_and_clear();
+            let _ = r;
+        }
+    }));
+    Ok(results)
+}
+
+/// One spinner per probe on stderr, only on a terminal and never with JSON or `-q`.
+fn progress_bars(targets: &[probe::ProbeTarget], deep: bool, quiet: bool) -> Vec<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return Vec::new();
+    }
+    let multi = indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let mut bars = Vec::new();
+    for t in targets {
+        for deep_probe in [false, true] {
+            if deep_probe && !deep {
+                continue;
+            }
+            let bar = multi.add(indicatif::ProgressBar::new_spinner().with_style(style.clone()));
+            let what = if deep_probe { " (as a sub-agent)" } else { "" };
+            bar.set_message(format!("probing {} {}{what}", t.side.name(), t.url));
+            bar.enable_steady_tick(std::time::Duration::from_millis(80));
+            bars.push(bar);
+        }
+    }
+    bars
+}
+
+/// `--deep` leaves a pending pairing request where a path needed pairing: reject it with the
+/// openclaw CLI when there is one, or say when it expires.
+fn reject_deep_requests(results: &[probe::ProbeResult], discovered: &Discovered) -> Vec<String> {
+    let mut notes = Vec::new();
+    for r in results.iter().filter(|r| r.deep) {
+        let Some(id) = &r.request_id else { continue };
+        let mut cmd = std::process::Command::new("openclaw");
+        cmd.args(["devices", "reject", id])
+            .env("OPENCLAW_STATE_DIR", &discovered.state_dir)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        if let Some(path) = &discovered.path {
+            cmd.env("OPENCLAW_CONFIG_PATH", path);
+        }
+        let outcome = match cmd.spawn() {
+            Err(_) => format!("--deep created pairing request {id} on {}; the openclaw CLI is not on PATH, so it stays pending until it expires (5 minutes)", r.url),
+            Ok(mut child) => {
+                let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+                loop {
+                    match child.try_wait() {
+                        Ok(Some(status)) if status.success() => break format!("rejected pairing request {id} that --deep created on {}", r.url),
+                        Ok(Some(status)) => break format!("`openclaw devices reject {id}` failed ({status}); the request expires in 5 minutes"),
+                        Ok(None) if std::time::Instant::now() > deadline => {
+                            let _ = child.kill();
+                            break format!("`openclaw devices reject {id}` did not finish in 20 s; the request expires in 5 minutes");
+                        }
+                        Ok(None) => std::thread::sleep(std::time::Duration::from_millis(50)),
+                        Err(e) => break format!("`openclaw devices reject {id}` failed: {e}"),
+                    }
+                }
+            }
+        };
+        notes.push(outcome);
+    }
+    notes
 }
 
 fn config_info(discovered: &Discovered, cfg: &ConfigSet) -> ConfigInfo {
@@ -218,7 +350,7 @@ fn fix(
     // Re-read what is on disk now and run every check again.
     let reloaded = ConfigSet::load(&cfg.main().path, MAX_CONFIG_BYTES)?;
     redactor.add_config(&reloaded);
-    let (checks, after) = run_checks(&report.discovered, Some(&reloaded), env);
+    let (checks, after) = run_checks(&report.discovered, Some(&reloaded), env, None, false);
     outcome.resolved = before
         .iter()
         .filter(|b| !after.iter().any(|a| a.id == b.id && a.path == b.path))

@@ -3,10 +3,12 @@
 
 mod bind;
 mod config;
+mod probes;
 mod remote_url;
 pub mod values;
 
 use crate::config::{ConfigSet, Discovered, DocId, EditValue, Env};
+use crate::probe::ProbeResult;
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -33,6 +35,10 @@ pub struct Facts<'a> {
     pub discovered: &'a Discovered,
     pub config: Option<&'a ConfigSet>,
     pub env: &'a Env,
+    /// `None` when the probes did not run (`--offline`).
+    pub probes: Option<&'a [ProbeResult]>,
+    /// `--insecure` was given.
+    pub insecure: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +75,8 @@ pub struct Finding {
     pub location: Option<Location>,
     pub hint: Option<String>,
     pub fix: Option<Proposal>,
+    /// What was observed that supports the finding (probe outcomes, log lines…).
+    pub evidence: Vec<String>,
 }
 
 impl Finding {
@@ -81,7 +89,13 @@ impl Finding {
             location: None,
             hint: None,
             fix: None,
+            evidence: Vec::new(),
         }
+    }
+
+    fn evidence(mut self, line: impl Into<String>) -> Self {
+        self.evidence.push(line.into());
+        self
     }
 
     fn path(mut self, path: &str) -> Self {
@@ -221,10 +235,15 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     let mut findings = Vec::new();
     config::check(facts, &mut findings);
     let ran_config_checks = facts.config.is_some();
-    if let Some(cfg) = facts.config {
-        let view = values::GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
-        bind::check(&view, &mut findings);
-        remote_url::check(&view, &mut findings);
+    let view = facts
+        .config
+        .map(|cfg| values::GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref()));
+    if let Some(view) = &view {
+        bind::check(view, &mut findings);
+        remote_url::check(view, &mut findings);
+    }
+    if let Some(probes) = facts.probes {
+        probes::check(view.as_ref(), probes, facts.insecure, &mut findings);
     }
     let order = |id: &str| CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
     findings.sort_by_key(|f| order(f.id));

@@ -27,7 +27,9 @@ pub fn render(report: &Report) -> String {
         "config": config,
         "checks": report.checks,
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "probes": report.probes,
         "summary": report.summary(),
+        "notes": report.notes,
         "next_step": report.next_step,
     });
     if let Some(fix) = &report.fix {
@@ -70,6 +72,7 @@ fn finding(f: &Finding) -> Value {
         "line": f.location.as_ref().map(|l| l.line),
         "column": f.location.as_ref().map(|l| l.column),
         "hint": f.hint,
+        "evidence": f.evidence,
         "fix": f.fix.as_ref().map(|p| json!({
             "file": p.file,
             "path": p.path,

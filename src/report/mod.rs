@@ -76,6 +76,10 @@ pub struct Report {
     pub fix: Option<FixOutcome>,
     pub fail_on: Severity,
     pub next_step: Option<String>,
+    /// `None` when no probe ran (`--offline`, `fix`).
+    pub probes: Option<Vec<crate::probe::ProbeResult>>,
+    /// Things done on the side (e.g. pairing requests rejected after `--deep`).
+    pub notes: Vec<String>,
 }
 
 impl Report {

@@ -20,10 +20,16 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
     if !opts.quiet {
         header(report, opts, &mut out);
     }
+    if let Some(probes) = &report.probes {
+        render_probes(probes, opts, &mut out);
+    }
     if let Some(fix) = &report.fix {
         render_fix(report, fix, opts, &mut out);
     } else {
         render_checks(report, opts, &mut out);
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
     }
     let summary = report.summary();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -135,6 +141,46 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
     out.push('\n');
 }
 
+/// One line per probe, in a stable order (local first, then each external URL).
+fn render_probes(probes: &[crate::probe::ProbeResult], opts: &TextOptions, out: &mut String) {
+    use crate::probe::Outcome;
+    let s = &opts.style;
+    if probes.is_empty() {
+        let _ = writeln!(out, "{}\n  {} no gateway to probe (a mode \"remote\" config without an external URL; pass --url)\n", s.bold("probes"), s.symbol(Status::Skipped));
+        return;
+    }
+    let _ = writeln!(out, "{}", s.bold("probes"));
+    for p in probes {
+        let status = match p.outcome {
+            Outcome::HelloOk => Status::Pass,
+            Outcome::TokenWithheld | Outcome::GatewayStarting => Status::Warning,
+            Outcome::PairingRequired if p.deep => Status::Warning,
+            _ => Status::Error,
+        };
+        let who = if p.deep { format!("{} (sub-agent)", p.target.name()) } else { p.target.name().to_string() };
+        let health = p
+            .health
+            .as_ref()
+            .map(|h| match h.status {
+                Some(code) => format!(" · /healthz {code} {}", h.kind),
+                None => " · /healthz no answer".to_string(),
+            })
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {} {who:<21} {}  {}{health} · {} ms",
+            s.symbol(status),
+            p.url,
+            s.bold(p.outcome.name()),
+            p.elapsed_ms
+        );
+        if opts.verbose || p.outcome != Outcome::HelloOk {
+            let _ = writeln!(out, "      {}", p.detail);
+        }
+    }
+    out.push('\n');
+}
+
 pub fn status_of(severity: Severity) -> Status {
     match severity {
         Severity::Error => Status::Error,
@@ -160,6 +206,9 @@ fn finding(f: &Finding, opts: &TextOptions, out: &mut String) {
     let _ = writeln!(out, "      {}", f.message);
     if let Some(hint) = &f.hint {
         let _ = writeln!(out, "      {} {hint}", s.cyan("hint:"));
+    }
+    for line in &f.evidence {
+        let _ = writeln!(out, "      {} {line}", s.dim("seen:"));
     }
     if let Some(fix) = &f.fix {
         let from = fix.from.as_deref().unwrap_or("(unset)");
