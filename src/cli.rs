@@ -40,6 +40,20 @@ Checks (stable ids; severity as reported):
   gateway.remote_url.via_proxy   error    gateway runs here but clients go through the proxy
   gateway.remote_url.port        error    loopback URL on another port than the gateway's
   gateway.remote_url.plaintext   warning  ws:// to a public host: token sent in clear text
+  probe.local                    error    the gateway does not answer hello-ok where bind listens
+  probe.external                 error    the external URL fails (no more specific diagnosis)
+  probe.proxy_upgrade            error    proxy answers the upgrade without 101: add Upgrade headers
+  probe.proxy_attribution        error    403 proxy_attribution_required: set trustedProxies
+  probe.proxy_upstream           error    proxy 502/504 while the gateway is fine: fix proxy_pass
+  probe.proxy_redirect           error    proxy redirects the WebSocket (an SSO portal)
+  probe.tls                      error    TLS fails: unknown issuer, expired, name mismatch…
+  probe.pairing_required         warning  pairing needed through the proxy / for a sub-agent
+  probe.insecure                 warning  --insecure: certificates not verified
+
+Probe outcomes (JSON probes[].outcome): hello_ok, dns_error, unreachable, timeout, tls_error,
+redirected, upgrade_not_performed, proxy_attribution_required, http_error, not_openclaw,
+auth_failed, pairing_required, device_identity_required, protocol_mismatch, gateway_starting,
+closed, token_withheld.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not run.";
 
@@ -180,9 +194,13 @@ pub struct CheckArgs {
 /// `500ms`, `5s`, `2m`, `1h` (a bare number is seconds).
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let value: f64 = number.parse().map_err(|_| format!("invalid duration {s:?}: use 500ms, 5s or 2m"))?;
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?}: use 500ms, 5s or 2m"))?;
     let seconds = match unit {
         "ms" => value / 1000.0,
         "" | "s" => value,
@@ -191,7 +209,9 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         _ => return Err(format!("invalid duration unit in {s:?}: use ms, s, m or h")),
     };
     if !(seconds > 0.0 && seconds <= 86_400.0) {
-        return Err(format!("duration {s:?} out of range (more than 0, at most 24h)"));
+        return Err(format!(
+            "duration {s:?} out of range (more than 0, at most 24h)"
+        ));
     }
     Ok(std::time::Duration::from_secs_f64(seconds))
 }
@@ -202,7 +222,9 @@ pub fn parse_resolve(s: &str) -> Result<(String, u16, std::net::SocketAddr), Str
     let (Some(host), Some(port), Some(addr)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(format!("--resolve {s:?}: use HOST:PORT:ADDR"));
     };
-    let port: u16 = port.parse().map_err(|_| format!("--resolve {s:?}: invalid port"))?;
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("--resolve {s:?}: invalid port"))?;
     let ip: std::net::IpAddr = addr
         .trim_start_matches('[')
         .trim_end_matches(']')

@@ -9,8 +9,8 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fix;
-pub mod redact;
 pub mod probe;
+pub mod redact;
 pub mod report;
 
 use checks::{Facts, Finding, Severity};
@@ -82,13 +82,21 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     let (probes, insecure) = match &cli.command {
         Command::Check(args) if !args.offline => {
             let quiet_progress = g.quiet || g.format == OutputFormat::Json;
-            let results = run_probes(args, cfg.as_ref(), &discovered, env, redactor, quiet_progress)?;
+            let results = run_probes(
+                args,
+                cfg.as_ref(),
+                &discovered,
+                env,
+                redactor,
+                quiet_progress,
+            )?;
             notes.extend(reject_deep_requests(&results, &discovered));
             (Some(results), args.insecure)
         }
         _ => (None, false),
     };
-    let (checks, findings) = run_checks(&discovered, cfg.as_ref(), env, probes.as_deref(), insecure);
+    let (checks, findings) =
+        run_checks(&discovered, cfg.as_ref(), env, probes.as_deref(), insecure);
 
     let mut report = Report {
         command,
@@ -211,12 +219,17 @@ fn run_probes(
 }
 
 /// One spinner per probe on stderr, only on a terminal and never with JSON or `-q`.
-fn progress_bars(targets: &[probe::ProbeTarget], deep: bool, quiet: bool) -> Vec<indicatif::ProgressBar> {
+fn progress_bars(
+    targets: &[probe::ProbeTarget],
+    deep: bool,
+    quiet: bool,
+) -> Vec<indicatif::ProgressBar> {
     if quiet || !std::io::stderr().is_terminal() {
         return Vec::new();
     }
     let multi = indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::stderr());
-    let style = indicatif::ProgressStyle::with_template("{spinner} {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let style = indicatif::ProgressStyle::with_template("{spinner} {msg}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
     let mut bars = Vec::new();
     for t in targets {
         for deep_probe in [false, true] {
@@ -249,16 +262,30 @@ fn reject_deep_requests(results: &[probe::ProbeResult], discovered: &Discovered)
             cmd.env("OPENCLAW_CONFIG_PATH", path);
         }
         let outcome = match cmd.spawn() {
-            Err(_) => format!("--deep created pairing request {id} on {}; the openclaw CLI is not on PATH, so it stays pending until it expires (5 minutes)", r.url),
+            Err(_) => format!(
+                "--deep created pairing request {id} on {}; the openclaw CLI is not on PATH, so it stays pending until it expires (5 minutes)",
+                r.url
+            ),
             Ok(mut child) => {
                 let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
                 loop {
                     match child.try_wait() {
-                        Ok(Some(status)) if status.success() => break format!("rejected pairing request {id} that --deep created on {}", r.url),
-                        Ok(Some(status)) => break format!("`openclaw devices reject {id}` failed ({status}); the request expires in 5 minutes"),
+                        Ok(Some(status)) if status.success() => {
+                            break format!(
+                                "rejected pairing request {id} that --deep created on {}",
+                                r.url
+                            );
+                        }
+                        Ok(Some(status)) => {
+                            break format!(
+                                "`openclaw devices reject {id}` failed ({status}); the request expires in 5 minutes"
+                            );
+                        }
                         Ok(None) if std::time::Instant::now() > deadline => {
                             let _ = child.kill();
-                            break format!("`openclaw devices reject {id}` did not finish in 20 s; the request expires in 5 minutes");
+                            break format!(
+                                "`openclaw devices reject {id}` did not finish in 20 s; the request expires in 5 minutes"
+                            );
                         }
                         Ok(None) => std::thread::sleep(std::time::Duration::from_millis(50)),
                         Err(e) => break format!("`openclaw devices reject {id}` failed: {e}"),

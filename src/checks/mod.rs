@@ -212,6 +212,51 @@ pub const CHECKS: &[CheckDef] = &[
         area: "remote_url",
         explain: "ws:// (no TLS) to a public host: the token travels in clear text",
     },
+    CheckDef {
+        id: "probe.local",
+        area: "probes",
+        explain: "the gateway does not answer hello-ok on the address its bind makes it listen on",
+    },
+    CheckDef {
+        id: "probe.external",
+        area: "probes",
+        explain: "the external URL does not reach the gateway (no more specific diagnosis)",
+    },
+    CheckDef {
+        id: "probe.proxy_upgrade",
+        area: "probes",
+        explain: "the proxy answers the upgrade without switching: Upgrade/Connection headers not passed",
+    },
+    CheckDef {
+        id: "probe.proxy_attribution",
+        area: "probes",
+        explain: "403 proxy_attribution_required: gateway.trustedProxies does not trust the proxy",
+    },
+    CheckDef {
+        id: "probe.proxy_upstream",
+        area: "probes",
+        explain: "the proxy answers 502/504 while the gateway is fine: wrong upstream address or port",
+    },
+    CheckDef {
+        id: "probe.proxy_redirect",
+        area: "probes",
+        explain: "the proxy redirects the WebSocket (an SSO portal in front of the gateway)",
+    },
+    CheckDef {
+        id: "probe.tls",
+        area: "probes",
+        explain: "TLS to the external URL fails (unknown issuer, expired, name mismatch…)",
+    },
+    CheckDef {
+        id: "probe.pairing_required",
+        area: "probes",
+        explain: "a connection through the proxy (or a sub-agent's, --deep) needs pairing",
+    },
+    CheckDef {
+        id: "probe.insecure",
+        area: "probes",
+        explain: "--insecure: certificates were not verified",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -8,12 +8,32 @@ use crate::probe::{Outcome, ProbeResult, Side};
 const NGINX_UPGRADE: &str = "proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\";";
 
 fn evidence(p: &ProbeResult) -> String {
-    let deep = if p.deep { " (--deep, as a sub-agent)" } else { "" };
-    let via = p.address.as_ref().map(|a| format!(" via {a}")).unwrap_or_default();
-    format!("{} {}{via}{deep} → {}: {} [{} ms]", p.target.name(), p.url, p.outcome.name(), p.detail, p.elapsed_ms)
+    let deep = if p.deep {
+        " (--deep, as a sub-agent)"
+    } else {
+        ""
+    };
+    let via = p
+        .address
+        .as_ref()
+        .map(|a| format!(" via {a}"))
+        .unwrap_or_default();
+    format!(
+        "{} {}{via}{deep} → {}: {} [{} ms]",
+        p.target.name(),
+        p.url,
+        p.outcome.name(),
+        p.detail,
+        p.elapsed_ms
+    )
 }
 
-pub fn check(view: Option<&GatewayView>, probes: &[ProbeResult], insecure: bool, out: &mut Vec<Finding>) {
+pub fn check(
+    view: Option<&GatewayView>,
+    probes: &[ProbeResult],
+    insecure: bool,
+    out: &mut Vec<Finding>,
+) {
     if insecure {
         out.push(
             Finding::new("probe.insecure", Severity::Warning, "--insecure: TLS certificates were NOT verified; a wss:// hello-ok proves nothing about the certificate users see")
@@ -26,7 +46,10 @@ pub fn check(view: Option<&GatewayView>, probes: &[ProbeResult], insecure: bool,
     if let Some(p) = local.filter(|p| p.outcome != Outcome::HelloOk) {
         out.push(local_finding(view, p));
     }
-    for p in probes.iter().filter(|p| p.target == Side::External && !p.deep) {
+    for p in probes
+        .iter()
+        .filter(|p| p.target == Side::External && !p.deep)
+    {
         if p.outcome == Outcome::HelloOk {
             continue;
         }
@@ -38,7 +61,8 @@ pub fn check(view: Option<&GatewayView>, probes: &[ProbeResult], insecure: bool,
 
 fn local_finding(view: Option<&GatewayView>, p: &ProbeResult) -> Finding {
     let addr = p.address.clone().unwrap_or_else(|| p.url.clone());
-    let restart = "openclaw gateway restart (a system unit such as YunoHost's: systemctl restart <unit>)";
+    let restart =
+        "openclaw gateway restart (a system unit such as YunoHost's: systemctl restart <unit>)";
     let (message, hint) = match p.outcome {
         Outcome::Unreachable => (
             format!("nothing answers at {addr}: the gateway is down or listens elsewhere"),
@@ -78,7 +102,10 @@ fn target_source(view: Option<&GatewayView>) -> String {
     match view {
         Some(v) => {
             let (port, src) = v.port();
-            let bind = v.string("gateway.bind").map(|(s, _)| s.to_string()).unwrap_or_else(|| "loopback (default)".into());
+            let bind = v
+                .string("gateway.bind")
+                .map(|(s, _)| s.to_string())
+                .unwrap_or_else(|| "loopback (default)".into());
             format!("bind {bind}, port {port} from {src}")
         }
         None => "no config".into(),
@@ -86,10 +113,17 @@ fn target_source(view: Option<&GatewayView>) -> String {
 }
 
 fn local_target(view: Option<&GatewayView>) -> String {
-    view.map(|v| format!("127.0.0.1:{}", v.port().0)).unwrap_or_else(|| "the gateway's loopback port".into())
+    view.map(|v| format!("127.0.0.1:{}", v.port().0))
+        .unwrap_or_else(|| "the gateway's loopback port".into())
 }
 
-fn external_finding(view: Option<&GatewayView>, p: &ProbeResult, local_ok: bool, version: Option<&str>, out: &mut [Finding]) -> Finding {
+fn external_finding(
+    view: Option<&GatewayView>,
+    p: &ProbeResult,
+    local_ok: bool,
+    version: Option<&str>,
+    out: &mut [Finding],
+) -> Finding {
     let url = &p.url;
     let finding = match p.outcome {
         Outcome::UpgradeNotPerformed => Finding::new(
@@ -189,24 +223,37 @@ fn deep_findings(probes: &[ProbeResult], out: &mut Vec<Finding>) {
                 p.reason.as_deref().unwrap_or("pairing required"),
                 p.url
             );
-            if let Some(f) = out.iter_mut().find(|f| f.id == "gateway.remote_url.via_proxy") {
+            if let Some(f) = out
+                .iter_mut()
+                .find(|f| f.id == "gateway.remote_url.via_proxy")
+            {
                 f.evidence.push(line);
                 f.evidence.push(evidence(p));
                 continue;
             }
             out.push(
-                Finding::new("probe.pairing_required", Severity::Info, format!("{line}: sub-agents must keep connecting on loopback"))
-                    .hint("gateway.remote.url must stay ws://127.0.0.1:<port> on the gateway's host")
-                    .evidence(evidence(p)),
+                Finding::new(
+                    "probe.pairing_required",
+                    Severity::Info,
+                    format!("{line}: sub-agents must keep connecting on loopback"),
+                )
+                .hint("gateway.remote.url must stay ws://127.0.0.1:<port> on the gateway's host")
+                .evidence(evidence(p)),
             );
         } else {
             out.push(
                 Finding::new(
                     "probe.pairing_required",
                     Severity::Warning,
-                    format!("a sub-agent's connection to {} needs pairing ({}, request {request})", p.url, p.pairing_reason.as_deref().unwrap_or("not-paired")),
+                    format!(
+                        "a sub-agent's connection to {} needs pairing ({}, request {request})",
+                        p.url,
+                        p.pairing_reason.as_deref().unwrap_or("not-paired")
+                    ),
                 )
-                .hint(format!("approve it before it expires (5 minutes): openclaw devices approve {request}"))
+                .hint(format!(
+                    "approve it before it expires (5 minutes): openclaw devices approve {request}"
+                ))
                 .evidence(evidence(p)),
             );
         }

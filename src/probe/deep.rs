@@ -24,7 +24,9 @@ impl DeviceIdentity {
                 .unwrap_or(0);
             seed[..16].copy_from_slice(&now.to_le_bytes());
         }
-        DeviceIdentity { key: SigningKey::from_bytes(&seed) }
+        DeviceIdentity {
+            key: SigningKey::from_bytes(&seed),
+        }
     }
 
     pub fn public_key(&self) -> [u8; 32] {
@@ -32,12 +34,26 @@ impl DeviceIdentity {
     }
 
     pub fn device_id(&self) -> String {
-        Sha256::digest(self.public_key()).iter().map(|b| format!("{b:02x}")).collect()
+        Sha256::digest(self.public_key())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     /// The payload a v3 device signature covers.
     #[allow(clippy::too_many_arguments)]
-    pub fn payload(&self, client_id: &str, mode: &str, role: &str, scopes: &[&str], signed_at: u128, token: &str, nonce: &str, platform: &str, family: &str) -> String {
+    pub fn payload(
+        &self,
+        client_id: &str,
+        mode: &str,
+        role: &str,
+        scopes: &[&str],
+        signed_at: u128,
+        token: &str,
+        nonce: &str,
+        platform: &str,
+        family: &str,
+    ) -> String {
         format!(
             "v3|{}|{client_id}|{mode}|{role}|{}|{signed_at}|{token}|{nonce}|{}|{}",
             self.device_id(),
@@ -49,12 +65,24 @@ impl DeviceIdentity {
 
     /// The `device` object of a connect request.
     #[allow(clippy::too_many_arguments)]
-    pub fn sign_connect(&self, client_id: &str, mode: &str, role: &str, scopes: &[&str], token: &str, nonce: &str, platform: &str, family: &str) -> Value {
+    pub fn sign_connect(
+        &self,
+        client_id: &str,
+        mode: &str,
+        role: &str,
+        scopes: &[&str],
+        token: &str,
+        nonce: &str,
+        platform: &str,
+        family: &str,
+    ) -> Value {
         let signed_at = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
             .unwrap_or(0);
-        let payload = self.payload(client_id, mode, role, scopes, signed_at, token, nonce, platform, family);
+        let payload = self.payload(
+            client_id, mode, role, scopes, signed_at, token, nonce, platform, family,
+        );
         let signature = self.key.sign(payload.as_bytes());
         json!({
             "id": self.device_id(),
@@ -74,11 +102,24 @@ mod tests {
     #[test]
     fn signature_verifies_over_the_v3_payload() {
         let id = DeviceIdentity::generate();
-        let device = id.sign_connect("gateway-client", "backend", "operator", &["operator.admin"], "tok", "n-1", "Linux ", "");
+        let device = id.sign_connect(
+            "gateway-client",
+            "backend",
+            "operator",
+            &["operator.admin"],
+            "tok",
+            "n-1",
+            "Linux ",
+            "",
+        );
         assert_eq!(device["id"].as_str().unwrap().len(), 64);
-        let public = URL_SAFE_NO_PAD.decode(device["publicKey"].as_str().unwrap()).unwrap();
+        let public = URL_SAFE_NO_PAD
+            .decode(device["publicKey"].as_str().unwrap())
+            .unwrap();
         let key = VerifyingKey::from_bytes(&public.try_into().unwrap()).unwrap();
-        let sig = URL_SAFE_NO_PAD.decode(device["signature"].as_str().unwrap()).unwrap();
+        let sig = URL_SAFE_NO_PAD
+            .decode(device["signature"].as_str().unwrap())
+            .unwrap();
         let sig = Signature::from_bytes(&sig.try_into().unwrap());
         let payload = format!(
             "v3|{}|gateway-client|backend|operator|operator.admin|{}|tok|n-1|linux|",

@@ -5,13 +5,20 @@ use super::{Health, ProbeSettings, ProbeTarget};
 use std::time::Instant;
 
 pub async fn health(target: &ProbeTarget, settings: &ProbeSettings, deadline: Instant) -> Health {
-    let failed = Health { status: None, kind: "failed" };
+    let failed = Health {
+        status: None,
+        kind: "failed",
+    };
     let remaining = deadline.saturating_duration_since(Instant::now());
     if remaining.is_zero() {
         return failed;
     }
     let scheme = if target.tls { "https" } else { "http" };
-    let host = if target.host.contains(':') { format!("[{}]", target.host) } else { target.host.clone() };
+    let host = if target.host.contains(':') {
+        format!("[{}]", target.host)
+    } else {
+        target.host.clone()
+    };
     let url = format!("{scheme}://{host}:{}/healthz", target.port);
     let tls = if target.verify_tls && !settings.insecure {
         (*settings.tls).clone()
@@ -29,8 +36,12 @@ pub async fn health(target: &ProbeTarget, settings: &ProbeSettings, deadline: In
             builder = builder.resolve(host, *addr);
         }
     }
-    let Ok(client) = builder.build() else { return failed };
-    let Ok(response) = client.get(&url).send().await else { return failed };
+    let Ok(client) = builder.build() else {
+        return failed;
+    };
+    let Ok(response) = client.get(&url).send().await else {
+        return failed;
+    };
     let status = response.status().as_u16();
     let html = response
         .headers()
@@ -49,12 +60,18 @@ pub async fn health(target: &ProbeTarget, settings: &ProbeSettings, deadline: In
     let live = status == 200
         && serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
-            .is_some_and(|v| v.get("ok").and_then(|b| b.as_bool()) == Some(true) || v.get("status").and_then(|s| s.as_str()) == Some("live"));
+            .is_some_and(|v| {
+                v.get("ok").and_then(|b| b.as_bool()) == Some(true)
+                    || v.get("status").and_then(|s| s.as_str()) == Some("live")
+            });
     let kind = match (status, live, html) {
         (_, true, _) => "live",
         (200, _, true) => "ui_page",
         (404, _, _) => "not_found",
         _ => "other",
     };
-    Health { status: Some(status), kind }
+    Health {
+        status: Some(status),
+        kind,
+    }
 }

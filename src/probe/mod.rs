@@ -164,10 +164,20 @@ pub async fn probe_one(target: ProbeTarget, settings: ProbeSettings, deep: bool)
     let start = Instant::now();
     let deadline = start + settings.timeout;
     let mut result = ProbeResult::new(&target, deep);
-    if !deep {
-        result.health = Some(http::health(&target, &settings, deadline).await);
-    }
-    ws::handshake(&target, &settings, deadline, deep, &mut result).await;
+    // Both steps run side by side, so a server that never answers HTTP cannot eat the
+    // WebSocket step's time.
+    let health = async {
+        if deep {
+            None
+        } else {
+            Some(http::health(&target, &settings, deadline).await)
+        }
+    };
+    let (health, ()) = tokio::join!(
+        health,
+        ws::handshake(&target, &settings, deadline, deep, &mut result)
+    );
+    result.health = health;
     result.elapsed_ms = start.elapsed().as_millis() as u64;
     result
 }

@@ -108,20 +108,38 @@ fn remote_auth(view: &GatewayView, env: &dyn Fn(&str) -> Option<String>) -> Opti
 
 /// The address the gateway listens on for a `bind` mode (facts §3), as a probe address.
 pub fn local_address(view: &GatewayView, tailnet: Option<Ipv4Addr>) -> (String, String) {
-    let bind = view.string("gateway.bind").map(|(s, _)| s).unwrap_or("loopback");
+    let bind = view
+        .string("gateway.bind")
+        .map(|(s, _)| s)
+        .unwrap_or("loopback");
     match bind {
         "custom" => match view
             .string("gateway.customBindHost")
             .and_then(|(h, _)| h.trim().parse::<Ipv4Addr>().ok())
         {
-            Some(ip) if !ip.is_unspecified() => (ip.to_string(), format!("bind \"custom\" → customBindHost {ip}")),
-            _ => ("127.0.0.1".into(), "bind \"custom\" without a host → 0.0.0.0, probed on 127.0.0.1".into()),
+            Some(ip) if !ip.is_unspecified() => (
+                ip.to_string(),
+                format!("bind \"custom\" → customBindHost {ip}"),
+            ),
+            _ => (
+                "127.0.0.1".into(),
+                "bind \"custom\" without a host → 0.0.0.0, probed on 127.0.0.1".into(),
+            ),
         },
         "tailnet" => match tailnet {
-            Some(ip) => (ip.to_string(), format!("bind \"tailnet\" → Tailscale address {ip}")),
-            None => ("127.0.0.1".into(), "bind \"tailnet\" without a Tailscale address → 127.0.0.1".into()),
+            Some(ip) => (
+                ip.to_string(),
+                format!("bind \"tailnet\" → Tailscale address {ip}"),
+            ),
+            None => (
+                "127.0.0.1".into(),
+                "bind \"tailnet\" without a Tailscale address → 127.0.0.1".into(),
+            ),
         },
-        "lan" => ("127.0.0.1".into(), "bind \"lan\" → 0.0.0.0, probed on 127.0.0.1".into()),
+        "lan" => (
+            "127.0.0.1".into(),
+            "bind \"lan\" → 0.0.0.0, probed on 127.0.0.1".into(),
+        ),
         "auto" => ("127.0.0.1".into(), "bind \"auto\" → 127.0.0.1".into()),
         "loopback" => ("127.0.0.1".into(), "bind \"loopback\" → 127.0.0.1".into()),
         other => (
@@ -133,23 +151,38 @@ pub fn local_address(view: &GatewayView, tailnet: Option<Ipv4Addr>) -> (String, 
 
 /// This machine's Tailscale (100.64.0.0/10) IPv4 address, if it has one.
 pub fn tailnet_address() -> Option<Ipv4Addr> {
-    if_addrs::get_if_addrs().ok()?.into_iter().find_map(|i| match i.ip() {
-        std::net::IpAddr::V4(ip) if ip.octets()[0] == 100 && (64..128).contains(&ip.octets()[1]) => Some(ip),
-        _ => None,
-    })
+    if_addrs::get_if_addrs()
+        .ok()?
+        .into_iter()
+        .find_map(|i| match i.ip() {
+            std::net::IpAddr::V4(ip)
+                if ip.octets()[0] == 100 && (64..128).contains(&ip.octets()[1]) =>
+            {
+                Some(ip)
+            }
+            _ => None,
+        })
 }
 
 /// Turns `https://` into `wss://` (and `http` into `ws`) for probing a URL written for a
 /// browser; other schemes are kept (and fail as they would for a client).
 pub fn websocket_url(raw: &str) -> String {
     match split_url(raw) {
-        Some(p) if p.scheme.eq_ignore_ascii_case("https") => format!("wss{}", &raw[p.scheme.len()..]),
+        Some(p) if p.scheme.eq_ignore_ascii_case("https") => {
+            format!("wss{}", &raw[p.scheme.len()..])
+        }
         Some(p) if p.scheme.eq_ignore_ascii_case("http") => format!("ws{}", &raw[p.scheme.len()..]),
         _ => raw.to_string(),
     }
 }
 
-fn target(side: Side, url: &str, auth: Option<Auth>, source: String, verify_tls: bool) -> Option<ProbeTarget> {
+fn target(
+    side: Side,
+    url: &str,
+    auth: Option<Auth>,
+    source: String,
+    verify_tls: bool,
+) -> Option<ProbeTarget> {
     let parts = split_url(url)?;
     let tls = parts.scheme.eq_ignore_ascii_case("wss");
     let port = match parts.port {
@@ -160,7 +193,11 @@ fn target(side: Side, url: &str, auth: Option<Auth>, source: String, verify_tls:
     Some(ProbeTarget {
         side,
         url: url.to_string(),
-        host: parts.host.trim_start_matches('[').trim_end_matches(']').to_string(),
+        host: parts
+            .host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string(),
         port,
         tls,
         verify_tls,
@@ -179,11 +216,21 @@ pub struct TargetOptions<'a> {
 /// The probes for this config: the local gateway (unless the config is a `mode: remote`
 /// client), then the external URLs (`--url`, else a non-loopback `remote.url`, else the
 /// `https://` origins of `controlUi.allowedOrigins`).
-pub fn targets(view: Option<&GatewayView>, opts: &TargetOptions, env: &dyn Fn(&str) -> Option<String>) -> Vec<ProbeTarget> {
+pub fn targets(
+    view: Option<&GatewayView>,
+    opts: &TargetOptions,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Vec<ProbeTarget> {
     let mut out = Vec::new();
     let Some(view) = view else {
         for url in opts.urls {
-            if let Some(t) = target(Side::External, &websocket_url(url), None, "--url".into(), !opts.insecure) {
+            if let Some(t) = target(
+                Side::External,
+                &websocket_url(url),
+                None,
+                "--url".into(),
+                !opts.insecure,
+            ) {
                 out.push(t);
             }
         }
@@ -200,14 +247,21 @@ pub fn targets(view: Option<&GatewayView>, opts: &TargetOptions, env: &dyn Fn(&s
             out.push(t);
         }
     }
-    let external_auth = if remote_mode { remote_auth(view, env) } else { local_auth(view, env) };
-    let mut urls: Vec<(String, String)> = opts.urls.iter().map(|u| (websocket_url(u), "--url".to_string())).collect();
-    if urls.is_empty() {
-        if let Some((raw, _)) = view.string("gateway.remote.url")
-            && split_url(raw).is_some_and(|p| !is_loopback_host(p.host))
-        {
-            urls.push((websocket_url(raw), "gateway.remote.url".into()));
-        }
+    let external_auth = if remote_mode {
+        remote_auth(view, env)
+    } else {
+        local_auth(view, env)
+    };
+    let mut urls: Vec<(String, String)> = opts
+        .urls
+        .iter()
+        .map(|u| (websocket_url(u), "--url".to_string()))
+        .collect();
+    if urls.is_empty()
+        && let Some((raw, _)) = view.string("gateway.remote.url")
+        && split_url(raw).is_some_and(|p| !is_loopback_host(p.host))
+    {
+        urls.push((websocket_url(raw), "gateway.remote.url".into()));
     }
     if urls.is_empty()
         && let Some(at) = view.get("gateway.controlUi.allowedOrigins")
@@ -217,12 +271,21 @@ pub fn targets(view: Option<&GatewayView>, opts: &TargetOptions, env: &dyn Fn(&s
             if let Some(origin) = item.value.as_str()
                 && origin.to_ascii_lowercase().starts_with("https://")
             {
-                urls.push((websocket_url(origin), "gateway.controlUi.allowedOrigins".into()));
+                urls.push((
+                    websocket_url(origin),
+                    "gateway.controlUi.allowedOrigins".into(),
+                ));
             }
         }
     }
     for (url, source) in urls {
-        if let Some(t) = target(Side::External, &url, external_auth.clone(), source, !opts.insecure) {
+        if let Some(t) = target(
+            Side::External,
+            &url,
+            external_auth.clone(),
+            source,
+            !opts.insecure,
+        ) {
             out.push(t);
         }
     }
@@ -239,6 +302,9 @@ mod tests {
         assert_eq!(substitute("${TOK}", &env).as_deref(), Some("abc"));
         assert_eq!(substitute("x-${TOK}-y", &env).as_deref(), Some("x-abc-y"));
         assert_eq!(substitute("${NOPE}", &env), None);
-        assert_eq!(websocket_url("https://claw.example.org/x"), "wss://claw.example.org/x");
+        assert_eq!(
+            websocket_url("https://claw.example.org/x"),
+            "wss://claw.example.org/x"
+        );
     }
 }

@@ -11,7 +11,9 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig, frame::coding::CloseCode};
+use tokio_tungstenite::tungstenite::protocol::{
+    CloseFrame, WebSocketConfig, frame::coding::CloseCode,
+};
 use tokio_tungstenite::tungstenite::{Error as WsError, Message, client::IntoClientRequest};
 use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
@@ -31,24 +33,38 @@ pub async fn handshake(
     result: &mut ProbeResult,
 ) {
     loop {
-        match tokio::time::timeout_at(deadline.into(), attempt(target, settings, deadline, deep, result)).await {
+        match tokio::time::timeout_at(
+            deadline.into(),
+            attempt(target, settings, deadline, deep, result),
+        )
+        .await
+        {
             Err(_) => {
-                // Keep what the attempt learnt (e.g. a starting gateway) but say it timed out.
-                if result.outcome != Outcome::GatewayStarting {
-                    result.outcome = Outcome::Timeout;
-                    result.detail = format!(
-                        "no complete answer within {} ms{}",
-                        settings.timeout.as_millis(),
-                        if result.detail.is_empty() { String::new() } else { format!(" ({})", result.detail) }
-                    );
-                } else {
-                    result.detail = format!("the gateway was still starting when the {} ms timeout ran out", settings.timeout.as_millis());
+                // The stage the attempt reached decides what the silence means.
+                let ms = settings.timeout.as_millis();
+                match result.outcome {
+                    Outcome::GatewayStarting => {
+                        result.detail = format!(
+                            "the gateway was still starting when the {ms} ms timeout ran out"
+                        );
+                    }
+                    Outcome::NotOpenclaw => {
+                        result.detail = format!(
+                            "upgraded, but no connect.challenge within {ms} ms: not an OpenClaw gateway (or one older than 2026.1.20)"
+                        );
+                    }
+                    _ => {
+                        result.outcome = Outcome::Timeout;
+                        result.detail = format!("{} within {ms} ms", result.detail);
+                    }
                 }
                 return;
             }
             Ok(Retry::No) => return,
             Ok(Retry::After(wait)) => {
-                let wait = wait.min(Duration::from_millis(1000)).max(Duration::from_millis(100));
+                let wait = wait
+                    .min(Duration::from_millis(1000))
+                    .max(Duration::from_millis(100));
                 if Instant::now() + wait >= deadline {
                     return;
                 }
@@ -63,7 +79,13 @@ enum Retry {
     After(Duration),
 }
 
-async fn connect_tcp(target: &ProbeTarget, settings: &ProbeSettings, result: &mut ProbeResult) -> Option<TcpStream> {
+async fn connect_tcp(
+    target: &ProbeTarget,
+    settings: &ProbeSettings,
+    result: &mut ProbeResult,
+) -> Option<TcpStream> {
+    result.outcome = Outcome::Timeout;
+    result.detail = "no TCP connection".into();
     let forced = settings
         .resolve
         .iter()
@@ -121,7 +143,15 @@ async fn attempt(
     let Some(stream) = connect_tcp(target, settings, result).await else {
         return Retry::No;
     };
-    let peer_loopback = stream.peer_addr().map(|a| a.ip().is_loopback()).unwrap_or(false);
+    let peer_loopback = stream
+        .peer_addr()
+        .map(|a| a.ip().is_loopback())
+        .unwrap_or(false);
+    result.detail = if target.tls {
+        "no TLS handshake and WebSocket upgrade".into()
+    } else {
+        "no answer to the WebSocket upgrade".into()
+    };
     let Ok(request) = target.url.as_str().into_client_request() else {
         result.outcome = Outcome::Closed;
         result.detail = format!("{} is not a valid WebSocket URL", target.url);
@@ -140,16 +170,24 @@ async fn attempt(
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(MAX_FRAME_BYTES))
         .max_frame_size(Some(MAX_FRAME_BYTES));
-    let (mut ws, _response) =
-        match tokio_tungstenite::client_async_tls_with_config(request, stream, Some(ws_config), Some(connector)).await {
-            Ok(ok) => ok,
-            Err(e) => {
-                classify_upgrade_error(e, result);
-                return Retry::No;
-            }
-        };
+    let (mut ws, _response) = match tokio_tungstenite::client_async_tls_with_config(
+        request,
+        stream,
+        Some(ws_config),
+        Some(connector),
+    )
+    .await
+    {
+        Ok(ok) => ok,
+        Err(e) => {
+            classify_upgrade_error(e, result);
+            return Retry::No;
+        }
+    };
 
-    // 1. The challenge, sent at once on open.
+    // 1. The challenge, sent at once on open; silence until the deadline means not OpenClaw.
+    result.outcome = Outcome::NotOpenclaw;
+    result.detail.clear();
     let challenge = match next_json(&mut ws, result).await {
         Some(v) => v,
         None => {
@@ -158,7 +196,7 @@ async fn attempt(
             }
             if result.detail.is_empty() {
                 result.outcome = Outcome::NotOpenclaw;
-                result.detail = "upgraded, but no connect.challenge: not an OpenClaw gateway (or one older than 2026.1.20)".into();
+                result.detail = "upgraded, but the connection ended without a connect.challenge: not an OpenClaw gateway".into();
             }
             return Retry::No;
         }
@@ -171,7 +209,8 @@ async fn attempt(
             .to_string(),
         _ => {
             result.outcome = Outcome::NotOpenclaw;
-            result.detail = "the first frame is not a connect.challenge: not an OpenClaw gateway".into();
+            result.detail =
+                "the first frame is not a connect.challenge: not an OpenClaw gateway".into();
             let _ = ws.close(None).await;
             return Retry::No;
         }
@@ -187,7 +226,13 @@ async fn attempt(
     }
 
     let connect = connect_frame(target.auth.as_ref(), &nonce, deep);
-    if ws.send(Message::Text(connect.to_string().into())).await.is_err() {
+    result.outcome = Outcome::Timeout;
+    result.detail = "no answer to connect".into();
+    if ws
+        .send(Message::Text(connect.to_string().into()))
+        .await
+        .is_err()
+    {
         result.outcome = Outcome::Closed;
         result.detail = "the connection closed while sending connect".into();
         return Retry::No;
@@ -199,23 +244,31 @@ async fn attempt(
             if result.outcome == Outcome::GatewayStarting {
                 return Retry::After(Duration::from_millis(500));
             }
-            if result.detail.is_empty() {
+            if result.outcome == Outcome::Timeout {
                 result.outcome = Outcome::Closed;
                 result.detail = "the connection ended before an answer to connect".into();
             }
             return Retry::No;
         };
-        if frame.get("type").and_then(Value::as_str) != Some("res") || frame.get("id").and_then(Value::as_str) != Some("1") {
+        if frame.get("type").and_then(Value::as_str) != Some("res")
+            || frame.get("id").and_then(Value::as_str) != Some("1")
+        {
             continue;
         }
         if frame.get("ok").and_then(Value::as_bool) == Some(true) {
             result.outcome = Outcome::HelloOk;
-            result.server_version = frame.pointer("/payload/server/version").and_then(Value::as_str).map(str::to_string);
+            result.server_version = frame
+                .pointer("/payload/server/version")
+                .and_then(Value::as_str)
+                .map(str::to_string);
             result.protocol = frame.pointer("/payload/protocol").and_then(Value::as_u64);
             result.detail = format!(
                 "hello-ok from OpenClaw {} (protocol {})",
                 result.server_version.as_deref().unwrap_or("?"),
-                result.protocol.map(|p| p.to_string()).unwrap_or_else(|| "?".into())
+                result
+                    .protocol
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "?".into())
             );
             let _ = ws.close(Some(normal_close())).await;
             return Retry::No;
@@ -226,10 +279,23 @@ async fn attempt(
             .or_else(|| error.get("code"))
             .and_then(Value::as_str)
             .map(str::to_string);
-        result.request_id = error.pointer("/details/requestId").and_then(Value::as_str).map(str::to_string);
-        result.pairing_reason = error.pointer("/details/reason").and_then(Value::as_str).map(str::to_string);
-        let message = error.get("message").and_then(Value::as_str).unwrap_or_default().to_string();
-        let retry_after = error.pointer("/details/retryAfterMs").or_else(|| error.get("retryAfterMs")).and_then(Value::as_u64);
+        result.request_id = error
+            .pointer("/details/requestId")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        result.pairing_reason = error
+            .pointer("/details/reason")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let message = error
+            .get("message")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let retry_after = error
+            .pointer("/details/retryAfterMs")
+            .or_else(|| error.get("retryAfterMs"))
+            .and_then(Value::as_u64);
         // The close frame follows the error response.
         let _ = next_json(&mut ws, result).await;
         if result.reason.is_none() && !message.is_empty() {
@@ -247,7 +313,10 @@ async fn attempt(
 }
 
 fn normal_close() -> CloseFrame {
-    CloseFrame { code: CloseCode::Normal, reason: "".into() }
+    CloseFrame {
+        code: CloseCode::Normal,
+        reason: "".into(),
+    }
 }
 
 /// The `connect` request (facts §5): probe identity, operator.read; `--deep` reproduces a
@@ -276,7 +345,9 @@ fn connect_frame(auth: Option<&Auth>, nonce: &str, deep: bool) -> Value {
             Some(Auth::Token(t)) => t.as_str(),
             _ => "",
         };
-        params["device"] = identity.sign_connect(client_id, mode, "operator", &scopes, token, nonce, "linux", "");
+        params["device"] = identity.sign_connect(
+            client_id, mode, "operator", &scopes, token, nonce, "linux", "",
+        );
     }
     json!({ "type": "req", "id": "1", "method": "connect", "params": params })
 }
@@ -289,20 +360,24 @@ async fn next_json(ws: &mut Ws, result: &mut ProbeResult) -> Option<Value> {
             Some(Err(e)) => {
                 result.outcome = Outcome::Closed;
                 result.detail = match e {
-                    WsError::Capacity(c) => format!("the server sent an oversized frame ({c}); the probe reads at most {MAX_FRAME_BYTES} bytes"),
+                    WsError::Capacity(c) => format!(
+                        "the server sent an oversized frame ({c}); the probe reads at most {MAX_FRAME_BYTES} bytes"
+                    ),
                     WsError::Protocol(p) => format!("WebSocket protocol error: {p}"),
                     other => format!("the connection failed: {other}"),
                 };
                 return None;
             }
-            Some(Ok(Message::Text(text))) => match serde_json::from_str::<Value>(text.as_str()) {
-                Ok(v) => return Some(v),
-                Err(_) => {
-                    result.outcome = Outcome::NotOpenclaw;
-                    result.detail = "the server sent a text frame that is not JSON: not an OpenClaw gateway".into();
-                    return None;
+            Some(Ok(Message::Text(text))) => {
+                match serde_json::from_str::<Value>(text.as_str()) {
+                    Ok(v) => return Some(v),
+                    Err(_) => {
+                        result.outcome = Outcome::NotOpenclaw;
+                        result.detail = "the server sent a text frame that is not JSON: not an OpenClaw gateway".into();
+                        return None;
+                    }
                 }
-            },
+            }
             Some(Ok(Message::Binary(_))) => {
                 result.outcome = Outcome::NotOpenclaw;
                 result.detail = "the server sent a binary frame: not an OpenClaw gateway".into();
@@ -328,15 +403,24 @@ async fn next_json(ws: &mut Ws, result: &mut ProbeResult) -> Option<Value> {
 fn classify_close(result: &mut ProbeResult, code: u16, reason: &str) {
     let lower = reason.to_ascii_lowercase();
     let (outcome, detail) = if code == 1013 || lower.contains("gateway starting") {
-        (Outcome::GatewayStarting, "the gateway is still starting (1013); retrying".to_string())
+        (
+            Outcome::GatewayStarting,
+            "the gateway is still starting (1013); retrying".to_string(),
+        )
     } else if code == 1002 || lower.contains("protocol mismatch") {
-        (Outcome::ProtocolMismatch, format!("close {code} {reason}: the gateway does not speak protocol 3–4"))
+        (
+            Outcome::ProtocolMismatch,
+            format!("close {code} {reason}: the gateway does not speak protocol 3–4"),
+        )
     } else if lower.starts_with("pairing required") {
         (Outcome::PairingRequired, format!("close {code} {reason}"))
     } else if lower.starts_with("unauthorized") {
         (Outcome::AuthFailed, format!("close {code} {reason}"))
     } else if lower.contains("device identity required") {
-        (Outcome::DeviceIdentityRequired, format!("close {code} {reason}"))
+        (
+            Outcome::DeviceIdentityRequired,
+            format!("close {code} {reason}"),
+        )
     } else {
         (Outcome::Closed, format!("close {code} {reason}"))
     };
@@ -351,14 +435,20 @@ fn classify_close(result: &mut ProbeResult, code: u16, reason: &str) {
 fn request_id_in(reason: &str) -> Option<String> {
     let start = reason.find("requestId:")? + "requestId:".len();
     let rest = reason[start..].trim_start();
-    let id: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let id: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
     (!id.is_empty()).then_some(id)
 }
 
 /// Turns an error response (and the close that followed) into one outcome.
 fn classify_refusal(result: &mut ProbeResult, error: &Value) {
     let code = result.detail_code.clone().unwrap_or_default();
-    let top = error.get("code").and_then(Value::as_str).unwrap_or_default();
+    let top = error
+        .get("code")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let reason = result.reason.clone().unwrap_or_default();
     let by_code = match code.as_str() {
         "PAIRING_REQUIRED" => Some(Outcome::PairingRequired),
@@ -377,14 +467,32 @@ fn classify_refusal(result: &mut ProbeResult, error: &Value) {
     if result.outcome == Outcome::PairingRequired && result.request_id.is_none() {
         result.request_id = request_id_in(&reason);
     }
-    let close = result.close_code.map(|c| format!("close {c} ")).unwrap_or_default();
+    let close = result
+        .close_code
+        .map(|c| format!("close {c} "))
+        .unwrap_or_default();
     result.detail = match result.outcome {
         Outcome::PairingRequired => format!(
             "{close}{reason}{}{}",
-            result.pairing_reason.as_ref().map(|r| format!(" (reason {r})")).unwrap_or_default(),
-            result.request_id.as_ref().map(|r| format!(", request {r}")).unwrap_or_default()
+            result
+                .pairing_reason
+                .as_ref()
+                .map(|r| format!(" (reason {r})"))
+                .unwrap_or_default(),
+            result
+                .request_id
+                .as_ref()
+                .map(|r| format!(", request {r}"))
+                .unwrap_or_default()
         ),
-        _ => format!("{close}{reason}{}", if code.is_empty() { String::new() } else { format!(" ({code})") }),
+        _ => format!(
+            "{close}{reason}{}",
+            if code.is_empty() {
+                String::new()
+            } else {
+                format!(" ({code})")
+            }
+        ),
     };
 }
 
@@ -395,10 +503,32 @@ fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
             result.http_status = Some(status);
             let body = response.body().as_deref().unwrap_or_default();
             let body_json: Option<Value> = serde_json::from_slice(body).ok();
-            let error_type = body_json.as_ref().and_then(|v| v.pointer("/error/type")).and_then(Value::as_str);
-            if (300..400).contains(&status) {
+            let error_type = body_json
+                .as_ref()
+                .and_then(|v| v.pointer("/error/type"))
+                .and_then(Value::as_str);
+            if (200..300).contains(&status) {
+                result.outcome = Outcome::UpgradeNotPerformed;
+                let html = response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"));
+                result.detail = format!(
+                    "HTTP {status}{} instead of 101 Switching Protocols: the proxy does not pass the Upgrade/Connection headers",
+                    if html {
+                        " with an HTML page (the Control UI)"
+                    } else {
+                        ""
+                    }
+                );
+            } else if (300..400).contains(&status) {
                 result.outcome = Outcome::Redirected;
-                result.location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+                result.location = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string);
                 result.detail = format!(
                     "HTTP {status} redirect to {} (an SSO portal such as YunoHost's in front of the gateway?)",
                     result.location.as_deref().unwrap_or("(no Location)")
@@ -415,15 +545,27 @@ fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
                 };
             }
         }
+        WsError::Protocol(
+            tokio_tungstenite::tungstenite::error::ProtocolError::HandshakeIncomplete,
+        ) => {
+            result.outcome = Outcome::Closed;
+            result.detail =
+                "the server closed the connection in the middle of the WebSocket upgrade".into();
+        }
         WsError::Protocol(p) => {
             // tungstenite reports a 2xx answer to the upgrade as a protocol error.
             let text = p.to_string();
             if let Some(status) = status_in(&text) {
                 result.http_status = Some(status);
             }
-            if text.contains("200") || text.to_ascii_lowercase().contains("switching") || result.http_status.is_some_and(|s| (200..300).contains(&s)) {
+            if text.contains("200")
+                || text.to_ascii_lowercase().contains("switching")
+                || result.http_status.is_some_and(|s| (200..300).contains(&s))
+            {
                 result.outcome = Outcome::UpgradeNotPerformed;
-                result.detail = format!("the answer to the upgrade was not 101 ({text}): the proxy does not pass Upgrade/Connection");
+                result.detail = format!(
+                    "the answer to the upgrade was not 101 ({text}): the proxy does not pass Upgrade/Connection"
+                );
             } else {
                 result.outcome = Outcome::NotOpenclaw;
                 result.detail = format!("not a WebSocket server: {text}");
@@ -432,12 +574,17 @@ fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
         WsError::Tls(t) => {
             result.outcome = Outcome::TlsError;
             result.detail = match t {
-                tokio_tungstenite::tungstenite::error::TlsError::Rustls(r) => super::tls::describe(&r),
+                tokio_tungstenite::tungstenite::error::TlsError::Rustls(r) => {
+                    super::tls::describe(&r)
+                }
                 other => other.to_string(),
             };
         }
         WsError::Io(io) => {
-            if let Some(r) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+            if let Some(r) = io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            {
                 result.outcome = Outcome::TlsError;
                 result.detail = super::tls::describe(r);
             } else if io.kind() == std::io::ErrorKind::InvalidData {
@@ -445,7 +592,10 @@ fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
                 result.detail = format!("TLS failed: {}", short_io(&io));
             } else {
                 result.outcome = Outcome::Closed;
-                result.detail = format!("the connection failed during the upgrade: {}", short_io(&io));
+                result.detail = format!(
+                    "the connection failed during the upgrade: {}",
+                    short_io(&io)
+                );
             }
         }
         WsError::Capacity(c) => {
@@ -460,5 +610,6 @@ fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
 }
 
 fn status_in(text: &str) -> Option<u16> {
-    text.split(|c: char| !c.is_ascii_digit()).find_map(|t| t.parse::<u16>().ok().filter(|s| (100..600).contains(s)))
+    text.split(|c: char| !c.is_ascii_digit())
+        .find_map(|t| t.parse::<u16>().ok().filter(|s| (100..600).contains(s)))
 }

@@ -20,7 +20,9 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
     if !opts.quiet {
         header(report, opts, &mut out);
     }
-    if let Some(probes) = &report.probes {
+    if let Some(probes) = &report.probes
+        && !opts.quiet
+    {
         render_probes(probes, opts, &mut out);
     }
     if let Some(fix) = &report.fix {
@@ -146,7 +148,12 @@ fn render_probes(probes: &[crate::probe::ProbeResult], opts: &TextOptions, out: 
     use crate::probe::Outcome;
     let s = &opts.style;
     if probes.is_empty() {
-        let _ = writeln!(out, "{}\n  {} no gateway to probe (a mode \"remote\" config without an external URL; pass --url)\n", s.bold("probes"), s.symbol(Status::Skipped));
+        let _ = writeln!(
+            out,
+            "{}\n  {} no gateway to probe (a mode \"remote\" config without an external URL; pass --url)\n",
+            s.bold("probes"),
+            s.symbol(Status::Skipped)
+        );
         return;
     }
     let _ = writeln!(out, "{}", s.bold("probes"));
@@ -157,7 +164,11 @@ fn render_probes(probes: &[crate::probe::ProbeResult], opts: &TextOptions, out: 
             Outcome::PairingRequired if p.deep => Status::Warning,
             _ => Status::Error,
         };
-        let who = if p.deep { format!("{} (sub-agent)", p.target.name()) } else { p.target.name().to_string() };
+        let who = if p.deep {
+            format!("{} (sub-agent)", p.target.name())
+        } else {
+            p.target.name().to_string()
+        };
         let health = p
             .health
             .as_ref()

@@ -1,0 +1,283 @@
+//! Probes against in-process fake servers, for what the real gateway cannot easily show
+//! (facts §5: the challenge, the connect request, error responses and close frames). Each
+//! case ends within --timeout with the right outcome.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+#[derive(Clone, Copy, Debug)]
+enum Fake {
+    HelloOk,
+    /// 1013 "gateway starting" on the first `n` connections, then hello-ok.
+    StartingThenOk(usize),
+    ProtocolMismatch,
+    DeviceIdentityRequired,
+    Pairing,
+    TokenMismatch,
+    SilentTcp,
+    HttpNoUpgrade,
+    UpgradeThenSilent,
+    Garbage,
+    Binary,
+    HugeFrame,
+    CloseMidHandshake,
+    Redirect,
+    Attribution,
+}
+
+fn challenge() -> Message {
+    Message::Text(
+        json!({"type":"event","event":"connect.challenge","payload":{"nonce":"6f1c1b1e-0000-4000-8000-000000000001","ts":1795430845000u64}})
+            .to_string()
+            .into(),
+    )
+}
+
+fn close(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code: CloseCode::from(code),
+        reason: reason.to_string().into(),
+    }))
+}
+
+fn error_res(code: &str, detail: &str, message: &str, extra: Value) -> Message {
+    let mut details = json!({ "code": detail });
+    if let (Some(d), Some(e)) = (details.as_object_mut(), extra.as_object()) {
+        d.extend(e.clone());
+    }
+    Message::Text(json!({"type":"res","id":"1","ok":false,"error":{"code":code,"message":message,"details":details}}).to_string().into())
+}
+
+/// Starts a fake on 127.0.0.1:0 in its own thread; returns its address.
+fn start(kind: Fake) -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let mut count = 0usize;
+            let mut held = Vec::new();
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                count += 1;
+                // The probe's HTTP health step also connects: answer plain GETs to /healthz.
+                let mut peek = [0u8; 64];
+                let n = stream.peek(&mut peek).await.unwrap_or(0);
+                let head = String::from_utf8_lossy(&peek[..n]).to_string();
+                if head.starts_with("GET /healthz") && !matches!(kind, Fake::SilentTcp) {
+                    let mut buf = [0u8; 2048];
+                    let _ = stream.read(&mut buf).await;
+                    let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
+                    count -= 1;
+                    continue;
+                }
+                match kind {
+                    Fake::SilentTcp => {
+                        held.push(stream);
+                        continue;
+                    }
+                    Fake::HttpNoUpgrade | Fake::Redirect | Fake::Attribution | Fake::CloseMidHandshake => {
+                        let mut buf = [0u8; 4096];
+                        let _ = stream.read(&mut buf).await;
+                        let answer: &[u8] = match kind {
+                            Fake::HttpNoUpgrade => b"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: 20\r\n\r\n<html>Control UI</html>",
+                            Fake::Redirect => b"HTTP/1.1 302 Found\r\nlocation: https://sso.example.org/yunohost/sso/\r\ncontent-length: 0\r\n\r\n",
+                            Fake::Attribution => b"HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: 128\r\n\r\n{\"error\":{\"message\":\"Proxy client attribution is required. Configure gateway.trustedProxies narrowly\",\"type\":\"proxy_attribution_required\"}}",
+                            _ => b"",
+                        };
+                        let _ = stream.write_all(answer).await;
+                        drop(stream);
+                        continue;
+                    }
+                    _ => {}
+                }
+                let n_conn = count;
+                tokio::spawn(async move {
+                    let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else { return };
+                    match kind {
+                        Fake::UpgradeThenSilent => {
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        Fake::Garbage => {
+                            let _ = ws.send(Message::Text("\u{1}garbage{{".into())).await;
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        Fake::Binary => {
+                            let _ = ws.send(Message::Binary(vec![0, 159, 146, 150].into())).await;
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        Fake::HugeFrame => {
+                            let _ = ws.send(Message::Text("x".repeat(10 * 1024 * 1024).into())).await;
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        Fake::StartingThenOk(n) if n_conn <= n => {
+                            let _ = ws.send(close(1013, "gateway starting")).await;
+                            return;
+                        }
+                        _ => {}
+                    }
+                    let _ = ws.send(challenge()).await;
+                    let Some(Ok(Message::Text(req))) = ws.next().await else { return };
+                    let req: Value = serde_json::from_str(req.as_str()).unwrap_or(Value::Null);
+                    assert_eq!(req["method"], "connect", "the probe's first frame is connect");
+                    assert_eq!(req["params"]["minProtocol"], 3);
+                    let (res, close_frame) = match kind {
+                        Fake::ProtocolMismatch => (error_res("INVALID_REQUEST", "PROTOCOL_MISMATCH", "protocol mismatch", json!({})), close(1002, "protocol mismatch")),
+                        Fake::DeviceIdentityRequired => (
+                            error_res("NOT_PAIRED", "DEVICE_IDENTITY_REQUIRED", "device identity required", json!({})),
+                            close(1008, "device identity required"),
+                        ),
+                        Fake::Pairing => (
+                            error_res("NOT_PAIRED", "PAIRING_REQUIRED", "pairing required: device is not approved yet (requestId: req-42)", json!({"requestId":"req-42","reason":"not-paired"})),
+                            close(1008, "pairing required: device is not approved yet (requestId: req-42)"),
+                        ),
+                        Fake::TokenMismatch => (
+                            error_res("INVALID_REQUEST", "AUTH_TOKEN_MISMATCH", "unauthorized: gateway token mismatch (provide gateway auth token)", json!({})),
+                            close(1008, "unauthorized: gateway token mismatch (provide gateway auth token)"),
+                        ),
+                        _ => {
+                            let hello = json!({"type":"res","id":"1","ok":true,"payload":{"type":"hello-ok","protocol":4,"server":{"version":"2026.9.6"},"features":{"methods":["health"]}}});
+                            let _ = ws.send(Message::Text(hello.to_string().into())).await;
+                            let _ = ws.next().await;
+                            return;
+                        }
+                    };
+                    let _ = ws.send(res).await;
+                    let _ = ws.send(close_frame).await;
+                });
+            }
+        });
+    });
+    rx.recv().unwrap()
+}
+
+/// Runs `check --format json` against a config pointing at `addr`; returns the local probe.
+fn probe(addr: SocketAddr, timeout: &str) -> (Value, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "{{ gateway: {{ mode: 'local', bind: 'loopback', port: {}, auth: {{ token: 'fake-token-0123456789' }} }} }}",
+        addr.port()
+    );
+    std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
+    let start = Instant::now();
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--timeout",
+            timeout,
+            "--config",
+            "openclaw.json",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let elapsed = start.elapsed();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("JSON: {}", String::from_utf8_lossy(&out.stdout)));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("fake-token-0123456789"));
+    (report["probes"][0].clone(), elapsed)
+}
+
+fn assert_outcome(kind: Fake, timeout: &str, outcome: &str) -> Value {
+    let addr = start(kind);
+    let (p, elapsed) = probe(addr, timeout);
+    assert_eq!(p["outcome"], outcome, "{kind:?}: {p:#}");
+    let limit = super_limit(timeout);
+    assert!(
+        elapsed < limit,
+        "{kind:?} took {elapsed:?}, more than {limit:?}"
+    );
+    p
+}
+
+fn super_limit(timeout: &str) -> Duration {
+    let ms: u64 = timeout.trim_end_matches("ms").parse().unwrap();
+    // The timeout plus process start-up and a generous margin for a loaded CI machine.
+    Duration::from_millis(ms + 1500)
+}
+
+#[test]
+fn hello_ok_records_version_and_protocol() {
+    let p = assert_outcome(Fake::HelloOk, "2000ms", "hello_ok");
+    assert_eq!(p["server_version"], "2026.9.6");
+    assert_eq!(p["protocol"], 4);
+    assert_eq!(p["health"]["kind"], "not_found");
+}
+
+#[test]
+fn gateway_starting_is_retried_within_the_timeout() {
+    let p = assert_outcome(Fake::StartingThenOk(2), "3000ms", "hello_ok");
+    assert!(p["elapsed_ms"].as_u64().unwrap() >= 100, "{p}");
+    // Still starting when the time runs out: reported as such.
+    let p = assert_outcome(Fake::StartingThenOk(1000), "800ms", "gateway_starting");
+    assert_eq!(p["close_code"], 1013);
+}
+
+#[test]
+fn refusals_are_classified() {
+    let p = assert_outcome(Fake::ProtocolMismatch, "2000ms", "protocol_mismatch");
+    assert_eq!(p["close_code"], 1002);
+    assert_outcome(
+        Fake::DeviceIdentityRequired,
+        "2000ms",
+        "device_identity_required",
+    );
+    let p = assert_outcome(Fake::Pairing, "2000ms", "pairing_required");
+    assert_eq!(p["request_id"], "req-42");
+    assert_eq!(p["pairing_reason"], "not-paired");
+    assert_eq!(p["close_code"], 1008);
+    let p = assert_outcome(Fake::TokenMismatch, "2000ms", "auth_failed");
+    assert_eq!(p["detail_code"], "AUTH_TOKEN_MISMATCH");
+}
+
+#[test]
+fn silent_and_broken_servers_end_within_the_timeout() {
+    let p = assert_outcome(Fake::SilentTcp, "700ms", "timeout");
+    assert!(p["elapsed_ms"].as_u64().unwrap() >= 650, "{p}");
+    assert_outcome(Fake::UpgradeThenSilent, "700ms", "not_openclaw");
+    assert_outcome(Fake::Garbage, "2000ms", "not_openclaw");
+    assert_outcome(Fake::Binary, "2000ms", "not_openclaw");
+    let p = assert_outcome(Fake::HugeFrame, "3000ms", "closed");
+    assert!(p["detail"].as_str().unwrap().contains("oversized"), "{p}");
+    assert_outcome(Fake::CloseMidHandshake, "2000ms", "closed");
+}
+
+#[test]
+fn http_answers_to_the_upgrade() {
+    let p = assert_outcome(Fake::HttpNoUpgrade, "2000ms", "upgrade_not_performed");
+    assert_eq!(p["http_status"], 200);
+    let p = assert_outcome(Fake::Redirect, "2000ms", "redirected");
+    assert_eq!(p["location"], "https://sso.example.org/yunohost/sso/");
+    let p = assert_outcome(Fake::Attribution, "2000ms", "proxy_attribution_required");
+    assert_eq!(p["http_status"], 403);
+}
+
+#[test]
+fn nothing_listening_is_unreachable_and_fast() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let (p, elapsed) = probe(addr, "5000ms");
+    assert_eq!(p["outcome"], "unreachable");
+    assert!(elapsed < Duration::from_millis(2000), "{elapsed:?}");
+}
