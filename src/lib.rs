@@ -277,8 +277,20 @@ fn reject_deep_requests(results: &[probe::ProbeResult], discovered: &Discovered)
                             );
                         }
                         Ok(Some(status)) => {
+                            let mut err = String::new();
+                            if let Some(pipe) = child.stderr.take() {
+                                let _ = std::io::Read::read_to_string(
+                                    &mut std::io::Read::take(pipe, 4096),
+                                    &mut err,
+                                );
+                            }
+                            let first = err
+                                .lines()
+                                .map(str::trim)
+                                .find(|l| !l.is_empty())
+                                .unwrap_or("no message");
                             break format!(
-                                "`openclaw devices reject {id}` failed ({status}); the request expires in 5 minutes"
+                                "`openclaw devices reject {id}` failed ({status}: {first}); the request expires in 5 minutes"
                             );
                         }
                         Ok(None) if std::time::Instant::now() > deadline => {
