@@ -300,13 +300,19 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     } else {
         None
     };
-    let version =
-        doctor(&trusted, &["check", "--format", "json"], &[])["probes"][0]["server_version"]
-            .clone();
+    let hello = doctor(&trusted, &["check", "--format", "json"], &[])["probes"][0].clone();
     summary.push(format!(
-        "gateway {} (server.version {version})",
-        bin_path.display()
+        "gateway {} (server.version {}, protocol {})",
+        bin_path.display(),
+        hello["server_version"],
+        hello["protocol"]
     ));
+    let expected = if modern { ("2026.9.6", 4) } else { ("dev", 3) };
+    assert_eq!(
+        (hello["server_version"].as_str(), hello["protocol"].as_u64()),
+        (Some(expected.0), Some(expected.1)),
+        "{hello:#}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let (ca, crt, key) = test_ca(dir.path());
