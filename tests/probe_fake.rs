@@ -281,3 +281,93 @@ fn nothing_listening_is_unreachable_and_fast() {
     assert_eq!(p["outcome"], "unreachable");
     assert!(elapsed < Duration::from_millis(2000), "{elapsed:?}");
 }
+
+/// With `mode` unset, a gateway answering the local probe means it runs here: a remote.url
+/// through the proxy is the seed's failure (`gateway.remote_url.via_proxy`).
+#[test]
+fn a_gateway_answering_locally_counts_as_running_here() {
+    let addr = start(Fake::HelloOk);
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "{{ gateway: {{ port: {}, auth: {{ token: 'fake-token-0123456789' }}, remote: {{ url: 'wss://claw.example.org' }} }} }}",
+        addr.port()
+    );
+    std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+            "--resolve",
+            "claw.example.org:443:127.0.0.1",
+            "--config",
+            "openclaw.json",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let via = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "gateway.remote_url.via_proxy");
+    let via = via.unwrap_or_else(|| panic!("via_proxy expected: {report:#}"));
+    assert!(
+        via["message"]
+            .as_str()
+            .unwrap()
+            .contains("a gateway answers the local probe"),
+        "{via:#}"
+    );
+    assert_eq!(via["fix"]["to"], format!("ws://127.0.0.1:{}", addr.port()));
+}
+
+/// A `mode: "remote"` client config: no gateway on this host is not a failure.
+#[test]
+fn a_client_config_without_a_local_gateway_is_fine() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "{{ gateway: {{ mode: 'remote', port: {port}, remote: {{ url: 'wss://claw.example.org', token: 'client-token-123456' }} }} }}"
+    );
+    std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+            "--resolve",
+            "claw.example.org:443:127.0.0.1",
+            "--config",
+            "openclaw.json",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert!(!ids.contains(&"probe.local"), "{report:#}");
+    assert!(
+        ids.contains(&"probe.external"),
+        "the external URL (nothing on 443 here) fails: {report:#}"
+    );
+    assert_eq!(report["probes"][0]["optional"], true);
+}

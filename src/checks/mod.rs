@@ -280,9 +280,18 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     let mut findings = Vec::new();
     config::check(facts, &mut findings);
     let ran_config_checks = facts.config.is_some();
-    let view = facts
-        .config
-        .map(|cfg| values::GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref()));
+    let view = facts.config.map(|cfg| {
+        let mut view =
+            values::GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
+        view.gateway_answers_locally = facts.probes.is_some_and(|probes| {
+            probes.iter().any(|p| {
+                p.target == crate::probe::Side::Local
+                    && !p.deep
+                    && p.outcome == crate::probe::Outcome::HelloOk
+            })
+        });
+        view
+    });
     if let Some(view) = &view {
         bind::check(view, &mut findings);
         remote_url::check(view, &mut findings);

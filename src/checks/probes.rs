@@ -43,7 +43,7 @@ pub fn check(
     let local = probes.iter().find(|p| p.target == Side::Local && !p.deep);
     let local_ok = local.is_some_and(|p| p.outcome == Outcome::HelloOk);
     let local_version = local.and_then(|p| p.server_version.clone());
-    if let Some(p) = local.filter(|p| p.outcome != Outcome::HelloOk) {
+    if let Some(p) = local.filter(|p| p.outcome != Outcome::HelloOk && !p.optional) {
         out.push(local_finding(view, p));
     }
     for p in probes

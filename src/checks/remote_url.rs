@@ -95,7 +95,7 @@ fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
         _ => Some(String::new()),
     };
     let loopback = is_loopback_host(parts.host);
-    let runs_here = view.mode() == Some("local");
+    let runs_here = view.runs_here();
     let (port, port_source) = view.port();
 
     if let Some(fixed) = &scheme_fixed {
@@ -121,7 +121,12 @@ fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
     if runs_here && !loopback {
         let to = view.local_url();
         let message = format!(
-            "{name} is \"{shown}\", a non-loopback address, but the gateway runs on this host (gateway.mode \"local\"): sub-agents and `openclaw devices approve` connect through the reverse proxy, where the gateway treats them as remote clients (1008 pairing required; 403 proxy_attribution_required on 2026.8+)"
+            "{name} is \"{shown}\", a non-loopback address, but the gateway runs on this host ({}): sub-agents and `openclaw devices approve` connect through the reverse proxy, where the gateway treats them as remote clients (1008 pairing required; 403 proxy_attribution_required on 2026.8+)",
+            if view.mode() == Some("local") {
+                "gateway.mode \"local\""
+            } else {
+                "a gateway answers the local probe"
+            }
         );
         let hint = if src.patchable {
             format!("connect directly on loopback: {to} (port from {port_source})")

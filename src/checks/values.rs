@@ -15,11 +15,18 @@ pub struct GatewayView<'a> {
     pub cfg: &'a ConfigSet,
     pub env: &'a Env,
     pub profile: Option<&'a str>,
+    /// The local probe got `hello_ok`: a gateway runs on this host whatever `mode` says.
+    pub gateway_answers_locally: bool,
 }
 
 impl<'a> GatewayView<'a> {
     pub fn new(cfg: &'a ConfigSet, env: &'a Env, profile: Option<&'a str>) -> Self {
-        GatewayView { cfg, env, profile }
+        GatewayView {
+            cfg,
+            env,
+            profile,
+            gateway_answers_locally: false,
+        }
     }
 
     pub fn get(&self, path: &str) -> Option<Located<'a>> {
@@ -104,6 +111,12 @@ impl<'a> GatewayView<'a> {
             return (DEV_PORT, "the dev profile's default");
         }
         (DEFAULT_PORT, "the default")
+    }
+
+    /// Whether the gateway this config talks to runs on this host: `mode: "local"`, or a
+    /// gateway answered the local probe.
+    pub fn runs_here(&self) -> bool {
+        self.mode() == Some("local") || self.gateway_answers_locally
     }
 
     pub fn tls(&self) -> bool {

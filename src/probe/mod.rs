@@ -95,6 +95,8 @@ pub struct ProbeResult {
     /// One sentence on what happened, for people.
     pub detail: String,
     pub elapsed_ms: u64,
+    /// The local probe of a `mode: "remote"` config: a failure here is not a finding.
+    pub optional: bool,
 }
 
 impl ProbeResult {
@@ -117,6 +119,7 @@ impl ProbeResult {
             health: None,
             detail: String::new(),
             elapsed_ms: 0,
+            optional: target.optional,
         }
     }
 }

@@ -59,6 +59,9 @@ pub struct ProbeTarget {
     pub auth: Option<Auth>,
     /// Why this URL: "gateway.bind \"lan\" → 127.0.0.1", "--url", "gateway.remote.url"…
     pub source: String,
+    /// A local probe for a `mode: "remote"` client config: only a gateway that answers
+    /// matters (it means one runs here after all); silence is not a failure.
+    pub optional: bool,
 }
 
 /// Expands `${VAR}` references as OpenClaw does; `None` when a referenced variable is unset.
@@ -203,6 +206,7 @@ fn target(
         verify_tls,
         auth,
         source,
+        optional: false,
     })
 }
 
@@ -237,15 +241,14 @@ pub fn targets(
         return out;
     };
     let remote_mode = view.mode() == Some("remote");
-    if !remote_mode {
-        let (host, why) = local_address(view, opts.tailnet);
-        let (port, port_source) = view.port();
-        let scheme = if view.tls() { "wss" } else { "ws" };
-        let url = format!("{scheme}://{host}:{port}");
-        let source = format!("{why}, port {port} from {port_source}");
-        if let Some(t) = target(Side::Local, &url, local_auth(view, env), source, false) {
-            out.push(t);
-        }
+    let (host, why) = local_address(view, opts.tailnet);
+    let (port, port_source) = view.port();
+    let scheme = if view.tls() { "wss" } else { "ws" };
+    let url = format!("{scheme}://{host}:{port}");
+    let source = format!("{why}, port {port} from {port_source}");
+    if let Some(mut t) = target(Side::Local, &url, local_auth(view, env), source, false) {
+        t.optional = remote_mode;
+        out.push(t);
     }
     let external_auth = if remote_mode {
         remote_auth(view, env)

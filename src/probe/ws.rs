@@ -217,8 +217,7 @@ async fn attempt(
     };
 
     // 2. Never send the token in clear text off this machine.
-    let cleartext_remote = !target.tls && !peer_loopback;
-    if cleartext_remote && target.auth.is_some() {
+    if !may_send_secret(target.tls, peer_loopback) && target.auth.is_some() {
         result.outcome = Outcome::TokenWithheld;
         result.detail = "reached OpenClaw (challenge received) but did not send the token: plain ws:// to a host that is not loopback would expose it; probe the wss:// URL".into();
         let _ = ws.close(Some(normal_close())).await;
@@ -310,6 +309,12 @@ async fn attempt(
     result.outcome = Outcome::Closed;
     result.detail = format!("no answer to connect within {MAX_FRAMES} frames");
     Retry::No
+}
+
+/// The shared secret goes only over TLS or to a loopback peer (the address actually
+/// connected to, after DNS and `--resolve`).
+pub fn may_send_secret(tls: bool, peer_is_loopback: bool) -> bool {
+    tls || peer_is_loopback
 }
 
 fn normal_close() -> CloseFrame {
@@ -612,4 +617,31 @@ fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
 fn status_in(text: &str) -> Option<u16> {
     text.split(|c: char| !c.is_ascii_digit())
         .find_map(|t| t.parse::<u16>().ok().filter(|s| (100..600).contains(s)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_only_over_tls_or_loopback() {
+        assert!(may_send_secret(true, false));
+        assert!(may_send_secret(false, true));
+        assert!(
+            !may_send_secret(false, false),
+            "plain ws:// to another host never carries the token"
+        );
+    }
+
+    #[test]
+    fn request_ids_are_read_from_close_reasons() {
+        assert_eq!(
+            request_id_in(
+                "pairing required: device is not approved yet (requestId: 00fd7b50-9669-45d7)"
+            )
+            .as_deref(),
+            Some("00fd7b50-9669-45d7")
+        );
+        assert_eq!(request_id_in("pairing required"), None);
+    }
 }

@@ -162,6 +162,7 @@ fn render_probes(probes: &[crate::probe::ProbeResult], opts: &TextOptions, out: 
             Outcome::HelloOk => Status::Pass,
             Outcome::TokenWithheld | Outcome::GatewayStarting => Status::Warning,
             Outcome::PairingRequired if p.deep => Status::Warning,
+            _ if p.optional => Status::Skipped,
             _ => Status::Error,
         };
         let who = if p.deep {
