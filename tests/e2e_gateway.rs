@@ -129,7 +129,7 @@ fn start_gateway(bin: &Path, trusted_proxies: bool) -> Gateway {
     // Listening is not ready (1013 gateway starting): wait for the doctor's own hello-ok.
     let start = Instant::now();
     loop {
-        let report = doctor(&gw, &["check", "--format", "json", "--timeout", "3s"], &[]);
+        let report = check(&gw, &["--timeout", "3s"]);
         if report["probes"][0]["outcome"] == "hello_ok" {
             break;
         }
@@ -239,6 +239,13 @@ fn doctor(gw: &Gateway, args: &[&str], env: &[(&str, String)]) -> Value {
     doctor_with_config(gw, &gw.config_path(), args, env)
 }
 
+/// `check --format json` with extra arguments, on the gateway's own config.
+fn check(gw: &Gateway, args: &[&str]) -> Value {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    doctor(gw, &all, &[])
+}
+
 fn doctor_with_config(gw: &Gateway, config: &Path, args: &[&str], env: &[(&str, String)]) -> Value {
     eprintln!("[e2e] openclaw-doctor {}", args.join(" "));
     let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
@@ -300,7 +307,7 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     } else {
         None
     };
-    let hello = doctor(&trusted, &["check", "--format", "json"], &[])["probes"][0].clone();
+    let hello = check(&trusted, &[])["probes"][0].clone();
     summary.push(format!(
         "gateway {} (server.version {}, protocol {})",
         bin_path.display(),
@@ -359,11 +366,7 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     let url = |port: u16| format!("ws://127.0.0.1:{port}");
 
     // Healthy, direct and through the proxy: exit 0.
-    let r = doctor(
-        &trusted,
-        &["check", "--format", "json", "--url", &url(good)],
-        &[],
-    );
+    let r = check(&trusted, &["--url", &url(good)]);
     assert_eq!(probe(&r, "local", false)["outcome"], "hello_ok", "{r:#}");
     let ext = probe(&r, "external", false);
     summary.push(format!("healthy via nginx: {}", ext["outcome"]));
@@ -374,35 +377,12 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     let wss = format!("wss://claw.example.test:{tls}");
     let resolve = format!("claw.example.test:{tls}:127.0.0.1");
     let cacert = ca.display().to_string();
-    let r = doctor(
+    let r = check(
         &trusted,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--url",
-            &wss,
-            "--resolve",
-            &resolve,
-            "--cacert",
-            &cacert,
-        ],
-        &[],
+        &["--url", &wss, "--resolve", &resolve, "--cacert", &cacert],
     );
     assert_eq!(probe(&r, "external", false)["outcome"], "hello_ok", "{r:#}");
-    let r = doctor(
-        &trusted,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--url",
-            &wss,
-            "--resolve",
-            &resolve,
-        ],
-        &[],
-    );
+    let r = check(&trusted, &["--url", &wss, "--resolve", &resolve]);
     let p = probe(&r, "external", false);
     assert_eq!(p["outcome"], "tls_error", "{r:#}");
     assert!(
@@ -411,38 +391,16 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     );
     assert!(ids(&r).contains(&"probe.tls".to_string()));
     let wrong_name = format!("wss://127.0.0.1:{tls}");
-    let r = doctor(
-        &trusted,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--url",
-            &wrong_name,
-            "--cacert",
-            &cacert,
-        ],
-        &[],
-    );
+    let r = check(&trusted, &["--url", &wrong_name, "--cacert", &cacert]);
     let p = probe(&r, "external", false);
     assert_eq!(p["outcome"], "tls_error", "{r:#}");
     assert!(
         p["detail"].as_str().unwrap().contains("name mismatch"),
         "{p:#}"
     );
-    let r = doctor(
+    let r = check(
         &trusted,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--url",
-            &wss,
-            "--resolve",
-            &resolve,
-            "--insecure",
-        ],
-        &[],
+        &["--url", &wss, "--resolve", &resolve, "--insecure"],
     );
     assert_eq!(probe(&r, "external", false)["outcome"], "hello_ok", "{r:#}");
     assert!(
@@ -451,11 +409,7 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     );
 
     // No Upgrade/Connection headers: nginx answers the Control UI page.
-    let r = doctor(
-        &trusted,
-        &["check", "--format", "json", "--url", &url(no_upgrade)],
-        &[],
-    );
+    let r = check(&trusted, &["--url", &url(no_upgrade)]);
     let p = probe(&r, "external", false);
     summary.push(format!(
         "no-upgrade proxy: {} (HTTP {})",
@@ -469,11 +423,7 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     assert_eq!(r["exit_code"], 1);
 
     // Dead upstream: 502 while the gateway is fine.
-    let r = doctor(
-        &trusted,
-        &["check", "--format", "json", "--url", &url(dead_up)],
-        &[],
-    );
+    let r = check(&trusted, &["--url", &url(dead_up)]);
     assert_eq!(probe(&r, "external", false)["http_status"], 502, "{r:#}");
     assert!(
         ids(&r).contains(&"probe.proxy_upstream".to_string()),
@@ -497,11 +447,7 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     } else {
         // The seed's era has no attribution check: forwarding headers from an untrusted
         // proxy are accepted (facts §8). Report what it does.
-        let r = doctor(
-            &trusted,
-            &["check", "--format", "json", "--url", &url(good)],
-            &[],
-        );
+        let r = check(&trusted, &["--url", &url(good)]);
         summary.push(format!(
             "untrusted-proxy headers on this version: {}",
             probe(&r, "external", false)["outcome"]
