@@ -223,6 +223,11 @@ fn test_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let params = CertificateParams::new(vec!["claw.example.test".to_string()]).unwrap();
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
     let cert = params.signed_by(&key, &issuer).unwrap();
+    // The same name, signed by the same CA, but expired in 2021.
+    let mut old = CertificateParams::new(vec!["claw.example.test".to_string()]).unwrap();
+    old.not_before = rcgen::date_time_ymd(2020, 1, 1);
+    old.not_after = rcgen::date_time_ymd(2021, 1, 1);
+    let expired = old.signed_by(&key, &issuer).unwrap();
     let (ca, crt, k) = (
         dir.join("ca.pem"),
         dir.join("server.pem"),
@@ -230,6 +235,7 @@ fn test_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     );
     fs::write(&ca, ca_cert.pem()).unwrap();
     fs::write(&crt, cert.pem()).unwrap();
+    fs::write(dir.join("expired.pem"), expired.pem()).unwrap();
     fs::write(&k, key.serialize_pem()).unwrap();
     (ca, crt, k)
 }
@@ -324,7 +330,8 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let (ca, crt, key) = test_ca(dir.path());
     let dead = free_port();
-    let [good, no_upgrade, dead_up, tls, attribution] = [
+    let [good, no_upgrade, dead_up, tls, attribution, expired] = [
+        free_port(),
         free_port(),
         free_port(),
         free_port(),
@@ -350,8 +357,14 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
             key.display(),
             location(trusted.port, &format!("{UPGRADE} {FORWARD_PUBLIC}"))
         ),
+        format!(
+            "    listen 127.0.0.1:{expired} ssl;\n    server_name claw.example.test;\n    ssl_certificate {};\n    ssl_certificate_key {};\n{}",
+            dir.path().join("expired.pem").display(),
+            key.display(),
+            location(trusted.port, &format!("{UPGRADE} {FORWARD_PUBLIC}"))
+        ),
     ];
-    let mut ports = vec![good, no_upgrade, dead_up, tls];
+    let mut ports = vec![good, no_upgrade, dead_up, tls, expired];
     if let Some(u) = &untrusted {
         servers.push(format!(
             "    listen 127.0.0.1:{attribution};\n{}",
@@ -390,6 +403,22 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
         "{p:#}"
     );
     assert!(ids(&r).contains(&"probe.tls".to_string()));
+    let old = format!("wss://claw.example.test:{expired}");
+    let old_resolve = format!("claw.example.test:{expired}:127.0.0.1");
+    let r = check(
+        &trusted,
+        &[
+            "--url",
+            &old,
+            "--resolve",
+            &old_resolve,
+            "--cacert",
+            &cacert,
+        ],
+    );
+    let p = probe(&r, "external", false);
+    assert_eq!(p["outcome"], "tls_error", "{r:#}");
+    assert!(p["detail"].as_str().unwrap().contains("expired"), "{p:#}");
     let wrong_name = format!("wss://127.0.0.1:{tls}");
     let r = check(&trusted, &["--url", &wrong_name, "--cacert", &cacert]);
     let p = probe(&r, "external", false);

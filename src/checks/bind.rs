@@ -188,3 +188,86 @@ fn auth(view: &GatewayView, bind: &str, out: &mut Vec<Finding>) {
             .hint("set gateway.auth.token to a long random value (e.g. `openssl rand -hex 32`), or use bind \"loopback\""),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::{Facts, run};
+    use crate::config::{ConfigSet, Discovered, Document, Env};
+
+    fn proposal_for(bind: &str, secret: bool) -> Option<String> {
+        let auth = if secret {
+            ", auth: { token: 'abcdef123456' }"
+        } else {
+            ""
+        };
+        let text = format!("{{ gateway: {{ mode: 'local', bind: {bind}{auth} }} }}");
+        let doc = Document::parse(std::path::Path::new("/x/openclaw.json"), text).unwrap();
+        let cfg = ConfigSet::from_main(doc).unwrap();
+        let discovered = Discovered {
+            path: None,
+            source: "--config",
+            reason: String::new(),
+            legacy: None,
+            explicit: true,
+            profile: None,
+            state_dir: Default::default(),
+            searched: vec![],
+        };
+        let env = Env::default();
+        let (_, findings) = run(&Facts {
+            discovered: &discovered,
+            config: Some(&cfg),
+            env: &env,
+            probes: None,
+            insecure: false,
+        });
+        findings
+            .iter()
+            .find(|f| f.id == "gateway.bind.invalid" || f.id == "config.type_error")
+            .and_then(|f| f.fix.as_ref())
+            .map(|p| p.to.to_string())
+    }
+
+    #[test]
+    fn every_alias_and_invalid_value_gets_openclaws_proposal() {
+        for (alias, mode) in HOST_ALIASES {
+            assert_eq!(
+                proposal_for(&format!("'{alias}'"), false).as_deref(),
+                Some(format!("\"{mode}\"").as_str()),
+                "{alias}"
+            );
+        }
+        for valid in BIND_MODES {
+            assert_eq!(
+                proposal_for(&format!("'{valid}'"), true),
+                None,
+                "{valid} is valid"
+            );
+            assert_eq!(
+                proposal_for(&format!("' {} '", valid.to_uppercase()), false).as_deref(),
+                Some(format!("\"{valid}\"").as_str())
+            );
+        }
+        for other in [
+            "'local'",
+            "'192.168.1.5'",
+            "'everywhere'",
+            "''",
+            "123",
+            "true",
+            "null",
+        ] {
+            assert_eq!(
+                proposal_for(other, true).as_deref(),
+                Some("\"lan\""),
+                "{other} with a secret"
+            );
+            assert_eq!(
+                proposal_for(other, false).as_deref(),
+                Some("\"loopback\""),
+                "{other} without"
+            );
+        }
+    }
+}

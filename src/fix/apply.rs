@@ -234,6 +234,31 @@ mod tests {
         );
     }
 
+    /// A config owned by another user keeps its owner and mode (needs root to chown; the
+    /// suite runs as root in CI, and elsewhere this checks the mode only).
+    #[test]
+    fn keeps_another_users_ownership() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openclaw.json");
+        fs::write(&path, "{ a: 1 }").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+        let root = fs::metadata("/proc/self")
+            .map(|m| m.uid() == 0)
+            .unwrap_or(false);
+        if root {
+            std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+        }
+        let written = write_file(&path, "{ a: 1 }", "{ a: 2 }", true).unwrap();
+        for p in [&path, &written.backup.unwrap()] {
+            let meta = fs::metadata(p).unwrap();
+            assert_eq!(meta.permissions().mode() & 0o777, 0o640, "{}", p.display());
+            if root {
+                assert_eq!((meta.uid(), meta.gid()), (65534, 65534), "{}", p.display());
+            }
+        }
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 2 }");
+    }
+
     #[test]
     fn edits_the_target_of_a_symlink() {
         let dir = tempfile::tempdir().unwrap();
