@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fix;
+pub mod openclaw;
 pub mod probe;
 pub mod redact;
 pub mod report;

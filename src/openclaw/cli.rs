@@ -1,0 +1,253 @@
+//! The `openclaw` executable: every call bounded by a timeout, stdout and stderr captured,
+//! the profile, state dir and config path passed through. A missing CLI, a non-zero exit,
+//! a timeout or unparsable JSON is a `CliError`, never a panic.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct OpenclawCli {
+    pub program: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CliError {
+    NotFound(String),
+    Timeout {
+        command: String,
+        seconds: u64,
+    },
+    Failed {
+        command: String,
+        code: Option<i32>,
+        message: String,
+    },
+    BadOutput {
+        command: String,
+        message: String,
+    },
+}
+
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CliError::NotFound(program) => write!(
+                f,
+                "the openclaw CLI ({program}) was not found; install it or pass --openclaw PATH"
+            ),
+            CliError::Timeout { command, seconds } => {
+                write!(f, "`{command}` did not finish within {seconds} s")
+            }
+            CliError::Failed {
+                command,
+                code,
+                message,
+            } => match code {
+                Some(c) => write!(f, "`{command}` failed (exit {c}): {message}"),
+                None => write!(f, "`{command}` was killed: {message}"),
+            },
+            CliError::BadOutput { command, message } => {
+                write!(f, "`{command}` printed no usable JSON: {message}")
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CliOutput {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl OpenclawCli {
+    pub fn new(
+        program: Option<PathBuf>,
+        state_dir: &std::path::Path,
+        config: Option<&std::path::Path>,
+        profile: Option<&str>,
+        timeout: Duration,
+    ) -> OpenclawCli {
+        let mut env = vec![
+            (
+                "OPENCLAW_STATE_DIR".to_string(),
+                state_dir.display().to_string(),
+            ),
+            ("NO_COLOR".to_string(), "1".to_string()),
+        ];
+        if let Some(c) = config {
+            env.push(("OPENCLAW_CONFIG_PATH".to_string(), c.display().to_string()));
+        }
+        if let Some(p) = profile {
+            env.push(("OPENCLAW_PROFILE".to_string(), p.to_string()));
+        }
+        OpenclawCli {
+            program: program.unwrap_or_else(|| PathBuf::from("openclaw")),
+            env,
+            timeout,
+        }
+    }
+
+    fn describe(&self, args: &[&str]) -> String {
+        format!("openclaw {}", args.join(" "))
+    }
+
+    /// Runs `openclaw ARGS`; succeeds only on exit 0 within the timeout.
+    pub fn run(&self, args: &[&str]) -> Result<CliOutput, CliError> {
+        let command = self.describe(args);
+        let mut child = Command::new(&self.program)
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                    CliError::NotFound(self.program.display().to_string())
+                }
+                _ => CliError::Failed {
+                    command: command.clone(),
+                    code: None,
+                    message: e.to_string(),
+                },
+            })?;
+        // Drain both pipes in threads so a chatty CLI cannot block on a full pipe.
+        let drain = |pipe: Option<Box<dyn Read + Send>>| {
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                if let Some(mut p) = pipe {
+                    let _ = p.by_ref().take(8 * 1024 * 1024).read_to_end(&mut buf);
+                }
+                String::from_utf8_lossy(&buf).into_owned()
+            })
+        };
+        let out = drain(
+            child
+                .stdout
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let err = drain(
+            child
+                .stderr
+                .take()
+                .map(|p| Box::new(p) as Box<dyn Read + Send>),
+        );
+        let deadline = Instant::now() + self.timeout;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(CliError::Timeout {
+                        command,
+                        seconds: self.timeout.as_secs(),
+                    });
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => {
+                    return Err(CliError::Failed {
+                        command,
+                        code: None,
+                        message: e.to_string(),
+                    });
+                }
+            }
+        };
+        let stdout = out.join().unwrap_or_default();
+        let stderr = err.join().unwrap_or_default();
+        if !status.success() {
+            let message = first_line(&stderr)
+                .or_else(|| first_line(&stdout))
+                .unwrap_or_else(|| "no message".into());
+            return Err(CliError::Failed {
+                command,
+                code: status.code(),
+                message,
+            });
+        }
+        Ok(CliOutput { stdout, stderr })
+    }
+
+    /// Runs a command whose stdout holds one JSON document (possibly after log lines).
+    pub fn run_json(&self, args: &[&str]) -> Result<serde_json::Value, CliError> {
+        let out = self.run(args)?;
+        parse_json_output(&out.stdout).ok_or_else(|| CliError::BadOutput {
+            command: self.describe(args),
+            message: first_line(&out.stdout).unwrap_or_else(|| "empty output".into()),
+        })
+    }
+}
+
+fn first_line(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| l.chars().take(200).collect())
+}
+
+/// The JSON document in a CLI's stdout: the whole text, or from the first line that starts
+/// a JSON object or array (some versions print notices first).
+pub fn parse_json_output(stdout: &str) -> Option<serde_json::Value> {
+    if let Ok(v) = serde_json::from_str(stdout.trim()) {
+        return Some(v);
+    }
+    let mut offset = 0;
+    for line in stdout.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with('{') || t.starts_with('[') {
+            if let Ok(v) = serde_json::from_str(stdout[offset..].trim()) {
+                return Some(v);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_after_notices() {
+        assert!(parse_json_output("{\"pending\":[]}").is_some());
+        assert!(parse_json_output("Config warnings: x\n{\n \"pending\": []\n}\n").is_some());
+        assert!(parse_json_output("not json").is_none());
+    }
+
+    #[test]
+    fn missing_cli_and_failures_are_errors() {
+        let cli = OpenclawCli::new(
+            Some("/nonexistent/openclaw".into()),
+            std::path::Path::new("/tmp"),
+            None,
+            None,
+            Duration::from_secs(2),
+        );
+        assert!(matches!(
+            cli.run(&["devices", "list"]),
+            Err(CliError::NotFound(_))
+        ));
+        let cli = OpenclawCli {
+            program: "false".into(),
+            env: vec![],
+            timeout: Duration::from_secs(2),
+        };
+        assert!(matches!(
+            cli.run(&[]),
+            Err(CliError::Failed { code: Some(1), .. })
+        ));
+        let cli = OpenclawCli {
+            program: "sleep".into(),
+            env: vec![],
+            timeout: Duration::from_millis(200),
+        };
+        assert!(matches!(cli.run(&["5"]), Err(CliError::Timeout { .. })));
+    }
+}
