@@ -49,6 +49,9 @@ Checks (stable ids; severity as reported):
   probe.tls                      error    TLS fails: unknown issuer, expired, name mismatch…
   probe.pairing_required         warning  pairing needed through the proxy / for a sub-agent
   probe.insecure                 warning  --insecure: certificates not verified
+  devices.pending_repair         warning  a paired device's repair request waits for approval
+  devices.pending_new            info     new devices wait for pairing (never auto-approved)
+  devices.unavailable            info     the device list could not be read (CLI missing/failing)
 
 Probe outcomes (JSON probes[].outcome): hello_ok, dns_error, unreachable, timeout, tls_error,
 redirected, upgrade_not_performed, proxy_attribution_required, http_error, not_openclaw,
@@ -104,6 +107,10 @@ pub struct GlobalArgs {
     /// Print every check's explanation, where the config was looked for, and why each fix
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// The openclaw CLI to run for devices, approvals and restarts [default: openclaw on PATH]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub openclaw: Option<PathBuf>,
 
     /// Lowest severity that makes the exit code 1
     #[arg(long, global = true, value_enum, default_value_t = FailOn::Error)]
@@ -163,9 +170,28 @@ pub struct CheckArgs {
     #[arg(long)]
     pub offline: bool,
 
-    /// Time limit of each probe (probes run concurrently): 500ms, 5s, 2m
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
-    pub timeout: std::time::Duration,
+    /// Also list pending device pairing requests with the openclaw CLI (automatic with
+    /// --deep or when a probe meets "pairing required")
+    #[arg(long)]
+    pub devices: bool,
+
+    /// Also reproduce a sub-agent's connection (device identity, operator.admin) on every
+    /// path; creates a short-lived pending pairing request, rejected afterwards when the
+    /// openclaw CLI is available
+    #[arg(long)]
+    pub deep: bool,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+/// How probes reach the gateway (shared by `check` and `fix`'s verification).
+#[derive(Debug, Args, Clone)]
+pub struct ProbeArgs {
+    /// Time limit of each probe, which run concurrently [default: 5s]; for `fix --restart`
+    /// also the time the gateway has to come back [default: 90s]: 500ms, 5s, 2m
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
 
     /// External URL to probe (repeatable); default: a non-loopback gateway.remote.url, else
     /// the https:// origins of gateway.controlUi.allowedOrigins
@@ -183,12 +209,6 @@ pub struct CheckArgs {
     /// Send HOST:PORT to ADDR instead of DNS, as curl does (repeatable): HOST:PORT:ADDR
     #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
     pub resolve: Vec<(String, u16, std::net::SocketAddr)>,
-
-    /// Also reproduce a sub-agent's connection (device identity, operator.admin) on every
-    /// path; creates a short-lived pending pairing request, rejected afterwards when the
-    /// openclaw CLI is on PATH
-    #[arg(long)]
-    pub deep: bool,
 }
 
 /// `500ms`, `5s`, `2m`, `1h` (a bare number is seconds).
@@ -258,4 +278,43 @@ pub struct FixArgs {
     /// Set gateway.remote.url to this ws:// or wss:// URL instead of the proposed one
     #[arg(long, value_name = "URL")]
     pub remote_url: Option<String>,
+
+    /// After writing, restart the gateway (`openclaw gateway restart`, or --restart-cmd),
+    /// wait until it answers hello-ok (within --timeout), then re-run every check and probe
+    #[arg(long, requires = "apply")]
+    pub restart: bool,
+
+    /// The restart command for a system unit, e.g. 'systemctl restart openclaw' (run without
+    /// a shell unless --restart-shell)
+    #[arg(long, value_name = "CMD", requires = "restart")]
+    pub restart_cmd: Option<String>,
+
+    /// Run --restart-cmd through `sh -c`
+    #[arg(long, requires = "restart_cmd")]
+    pub restart_shell: bool,
+
+    /// Approve pending repair requests (already-paired devices asking for more) by exact
+    /// requestId; new devices are listed, never approved
+    #[arg(long)]
+    pub approve_repairs: bool,
+
+    /// With --approve-repairs: keep polling once a second for this long (e.g. 5m), approving
+    /// each new repair request; Ctrl-C stops
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "approve_repairs")]
+    pub watch: Option<std::time::Duration>,
+
+    /// Approve without asking (required without a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    #[command(flatten)]
+    pub probe: ProbeArgs,
+}
+
+impl ProbeArgs {
+    pub const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub fn probe_timeout(&self) -> std::time::Duration {
+        self.timeout.unwrap_or(Self::DEFAULT_TIMEOUT)
+    }
 }

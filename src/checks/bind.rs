@@ -221,6 +221,8 @@ mod tests {
             env: &env,
             probes: None,
             insecure: false,
+            devices: None,
+            now_ms: 0,
         });
         findings
             .iter()

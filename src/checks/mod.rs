@@ -3,6 +3,7 @@
 
 mod bind;
 mod config;
+mod devices;
 mod probes;
 mod remote_url;
 pub mod values;
@@ -39,6 +40,10 @@ pub struct Facts<'a> {
     pub probes: Option<&'a [ProbeResult]>,
     /// `--insecure` was given.
     pub insecure: bool,
+    /// Pending pairing requests, when they were listed (`Err` says why they could not be).
+    pub devices: Option<&'a Result<crate::openclaw::devices::DeviceState, String>>,
+    /// Now, in ms since the epoch (for request ages; a fact like any other).
+    pub now_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -257,6 +262,21 @@ pub const CHECKS: &[CheckDef] = &[
         area: "probes",
         explain: "--insecure: certificates were not verified",
     },
+    CheckDef {
+        id: "devices.pending_repair",
+        area: "devices",
+        explain: "a paired device's repair request waits for approval (sub-agents fail until then)",
+    },
+    CheckDef {
+        id: "devices.pending_new",
+        area: "devices",
+        explain: "new devices wait for pairing; never approved automatically",
+    },
+    CheckDef {
+        id: "devices.unavailable",
+        area: "devices",
+        explain: "the device list could not be read (openclaw CLI missing or failing)",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -298,6 +318,9 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     }
     if let Some(probes) = facts.probes {
         probes::check(view.as_ref(), probes, facts.insecure, &mut findings);
+    }
+    if let Some(devices) = facts.devices {
+        devices::check(devices, facts.now_ms, &mut findings);
     }
     let order = |id: &str| CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
     findings.sort_by_key(|f| order(f.id));

@@ -3,5 +3,6 @@
 pub mod apply;
 pub mod diff;
 pub mod plan;
+pub mod run;
 
 pub use plan::{FileChange, Patch, PlanOptions};

@@ -29,6 +29,14 @@ impl DeviceIdentity {
         }
     }
 
+    /// A persistent identity from a 32-byte seed (tests and tools that must reconnect as the
+    /// same device).
+    pub fn from_seed(seed: [u8; 32]) -> DeviceIdentity {
+        DeviceIdentity {
+            key: SigningKey::from_bytes(&seed),
+        }
+    }
+
     pub fn public_key(&self) -> [u8; 32] {
         self.key.verifying_key().to_bytes()
     }

@@ -164,6 +164,21 @@ pub async fn run_all(
 
 /// One probe: the HTTP health step, then the WebSocket handshake, both within the timeout.
 pub async fn probe_one(target: ProbeTarget, settings: ProbeSettings, deep: bool) -> ProbeResult {
+    let who = if deep {
+        ws::ConnectAs::sub_agent()
+    } else {
+        ws::ConnectAs::probe()
+    };
+    connect_as(target, settings, &who).await
+}
+
+/// One connection as `who` (the probe, a sub-agent, or a chosen device identity).
+pub async fn connect_as(
+    target: ProbeTarget,
+    settings: ProbeSettings,
+    who: &ws::ConnectAs,
+) -> ProbeResult {
+    let deep = who.identity.is_some();
     let start = Instant::now();
     let deadline = start + settings.timeout;
     let mut result = ProbeResult::new(&target, deep);
@@ -178,7 +193,7 @@ pub async fn probe_one(target: ProbeTarget, settings: ProbeSettings, deep: bool)
     };
     let (health, ()) = tokio::join!(
         health,
-        ws::handshake(&target, &settings, deadline, deep, &mut result)
+        ws::handshake(&target, &settings, deadline, who, &mut result)
     );
     result.health = health;
     result.elapsed_ms = start.elapsed().as_millis() as u64;

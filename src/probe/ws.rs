@@ -25,17 +25,48 @@ pub const CLIENT_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// Who the connection claims to be: the probe (`cli`/`probe`, operator.read, no device), or
+/// a sub-agent (`gateway-client`/`backend`, operator.admin, a device identity).
+#[derive(Clone)]
+pub struct ConnectAs {
+    pub client_id: String,
+    pub mode: String,
+    pub scopes: Vec<String>,
+    pub identity: Option<std::sync::Arc<DeviceIdentity>>,
+}
+
+impl ConnectAs {
+    pub fn probe() -> ConnectAs {
+        ConnectAs {
+            client_id: "cli".into(),
+            mode: "probe".into(),
+            scopes: vec!["operator.read".into()],
+            identity: None,
+        }
+    }
+
+    /// A sub-agent with a fresh, throwaway device identity.
+    pub fn sub_agent() -> ConnectAs {
+        ConnectAs {
+            client_id: "gateway-client".into(),
+            mode: "backend".into(),
+            scopes: vec!["operator.admin".into()],
+            identity: Some(std::sync::Arc::new(DeviceIdentity::generate())),
+        }
+    }
+}
+
 pub async fn handshake(
     target: &ProbeTarget,
     settings: &ProbeSettings,
     deadline: Instant,
-    deep: bool,
+    who: &ConnectAs,
     result: &mut ProbeResult,
 ) {
     loop {
         match tokio::time::timeout_at(
             deadline.into(),
-            attempt(target, settings, deadline, deep, result),
+            attempt(target, settings, deadline, who, result),
         )
         .await
         {
@@ -137,7 +168,7 @@ async fn attempt(
     target: &ProbeTarget,
     settings: &ProbeSettings,
     _deadline: Instant,
-    deep: bool,
+    who: &ConnectAs,
     result: &mut ProbeResult,
 ) -> Retry {
     let Some(stream) = connect_tcp(target, settings, result).await else {
@@ -224,7 +255,7 @@ async fn attempt(
         return Retry::No;
     }
 
-    let connect = connect_frame(target.auth.as_ref(), &nonce, deep);
+    let connect = connect_frame(target.auth.as_ref(), &nonce, who);
     result.outcome = Outcome::Timeout;
     result.detail = "no answer to connect".into();
     if ws
@@ -324,34 +355,35 @@ fn normal_close() -> CloseFrame {
     }
 }
 
-/// The `connect` request (facts §5): probe identity, operator.read; `--deep` reproduces a
-/// sub-agent: gateway-client/backend, operator.admin and a fresh device identity.
-fn connect_frame(auth: Option<&Auth>, nonce: &str, deep: bool) -> Value {
-    let (client_id, mode, scopes) = if deep {
-        ("gateway-client", "backend", vec!["operator.admin"])
-    } else {
-        ("cli", "probe", vec!["operator.read"])
-    };
+/// The `connect` request (facts §5); a device identity signs the challenge nonce.
+fn connect_frame(auth: Option<&Auth>, nonce: &str, who: &ConnectAs) -> Value {
     let mut params = json!({
         "minProtocol": 3,
         "maxProtocol": 4,
-        "client": { "id": client_id, "version": CLIENT_VERSION, "platform": "linux", "mode": mode },
+        "client": { "id": who.client_id, "version": CLIENT_VERSION, "platform": "linux", "mode": who.mode },
         "role": "operator",
-        "scopes": scopes,
+        "scopes": who.scopes,
     });
     match auth {
         Some(Auth::Token(t)) => params["auth"] = json!({ "token": t }),
         Some(Auth::Password(p)) => params["auth"] = json!({ "password": p }),
         None => {}
     }
-    if deep {
-        let identity = DeviceIdentity::generate();
+    if let Some(identity) = &who.identity {
         let token = match auth {
             Some(Auth::Token(t)) => t.as_str(),
             _ => "",
         };
+        let scopes: Vec<&str> = who.scopes.iter().map(String::as_str).collect();
         params["device"] = identity.sign_connect(
-            client_id, mode, "operator", &scopes, token, nonce, "linux", "",
+            &who.client_id,
+            &who.mode,
+            "operator",
+            &scopes,
+            token,
+            nonce,
+            "linux",
+            "",
         );
     }
     json!({ "type": "req", "id": "1", "method": "connect", "params": params })

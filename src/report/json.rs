@@ -28,6 +28,10 @@ pub fn render(report: &Report) -> String {
         "checks": report.checks,
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "probes": report.probes,
+        "devices": report.devices.as_ref().map(|d| match d {
+            Ok(state) => json!({ "pending": state.pending, "paired_count": state.paired_count, "source": state.source }),
+            Err(message) => json!({ "error": message }),
+        }),
         "summary": report.summary(),
         "notes": report.notes,
         "next_step": report.next_step,
@@ -45,7 +49,18 @@ pub fn render(report: &Report) -> String {
                 })
             }).collect::<Vec<_>>(),
             "resolved": fix.resolved.iter().map(finding).collect::<Vec<_>>(),
+            "written": fix.written.iter().map(|w| json!({ "path": w.path, "backup": w.backup })).collect::<Vec<_>>(),
         });
+        if let Some(repair) = &report.repair {
+            root["fix"]["restart"] = json!(repair.restart);
+            root["fix"]["approved"] = json!(repair.approved);
+            root["fix"]["left_alone"] = json!(repair.left_alone);
+            root["fix"]["verification"] = json!({
+                "verdict": repair.verdict,
+                "fixed": repair.fixed,
+                "still_failing": repair.still_failing,
+            });
+        }
     }
     let mut text = serde_json::to_string_pretty(&root).unwrap_or_else(|_| "{}".into());
     text.push('\n');

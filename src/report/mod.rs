@@ -80,6 +80,44 @@ pub struct Report {
     pub probes: Option<Vec<crate::probe::ProbeResult>>,
     /// Things done on the side (e.g. pairing requests rejected after `--deep`).
     pub notes: Vec<String>,
+    /// Pending pairing requests, when listed (`Err`: why they could not be).
+    pub devices: Option<std::result::Result<crate::openclaw::devices::DeviceState, String>>,
+    /// `fix --restart` / `--approve-repairs`: what was done and the verification.
+    pub repair: Option<RepairOutcome>,
+}
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RestartOutcome {
+    pub command: String,
+    pub ok: bool,
+    pub elapsed_ms: u64,
+    /// The local probe answered hello-ok again within --timeout.
+    pub came_back: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Approval {
+    pub request_id: String,
+    pub device_id: String,
+    pub remote_ip: Option<String>,
+    pub scopes: Vec<String>,
+    pub ok: bool,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RepairOutcome {
+    pub restart: Option<RestartOutcome>,
+    pub approved: Vec<Approval>,
+    /// New devices seen while approving (listed, never approved).
+    pub left_alone: Vec<crate::openclaw::devices::PendingRequest>,
+    /// "fixed", "still failing: …" or "gateway did not come back: …".
+    pub verdict: Option<String>,
+    pub fixed: Vec<String>,
+    pub still_failing: Vec<String>,
+    /// The gateway did not answer hello-ok after the restart.
+    pub gateway_down: bool,
 }
 
 impl Report {
@@ -96,6 +134,14 @@ impl Report {
     /// patches pending).
     pub fn exit_code(&self) -> u8 {
         use crate::error::{EXIT_FINDINGS, EXIT_OK};
+        if let Some(repair) = &self.repair {
+            let failed_approval = repair.approved.iter().any(|a| !a.ok);
+            return if repair.gateway_down || failed_approval || !self.ok() {
+                EXIT_FINDINGS
+            } else {
+                EXIT_OK
+            };
+        }
         match &self.fix {
             Some(fix) if !fix.applied => {
                 if fix.diffs.is_empty() {

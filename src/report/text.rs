@@ -25,10 +25,18 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
     {
         render_probes(probes, opts, &mut out);
     }
+    if let Some(Ok(devices)) = &report.devices
+        && !opts.quiet
+    {
+        render_devices(devices, opts, &mut out);
+    }
     if let Some(fix) = &report.fix {
         render_fix(report, fix, opts, &mut out);
     } else {
         render_checks(report, opts, &mut out);
+    }
+    if let Some(repair) = &report.repair {
+        render_repair(repair, opts, &mut out);
     }
     for note in &report.notes {
         let _ = writeln!(out, "note: {note}");
@@ -191,6 +199,107 @@ fn render_probes(probes: &[crate::probe::ProbeResult], opts: &TextOptions, out: 
         }
     }
     out.push('\n');
+}
+
+fn render_devices(d: &crate::openclaw::devices::DeviceState, opts: &TextOptions, out: &mut String) {
+    let s = &opts.style;
+    let now = crate::gather::now_ms();
+    let _ = writeln!(
+        out,
+        "{} ({} paired, from {})",
+        s.bold("devices"),
+        d.paired_count,
+        d.source
+    );
+    if d.pending.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} no pending pairing requests",
+            s.symbol(Status::Pass)
+        );
+    }
+    for r in &d.pending {
+        let kind = if r.is_repair { "repair" } else { "new device" };
+        let left = r
+            .expires_in_ms(now)
+            .map(|ms| format!("{} s left", ms / 1000))
+            .unwrap_or_else(|| "expiry unknown".into());
+        let _ = writeln!(
+            out,
+            "  {} {kind:<10} {}  device {}… {}  [{}]  from {}  {left}",
+            s.symbol(if r.is_repair {
+                Status::Warning
+            } else {
+                Status::Info
+            }),
+            r.request_id,
+            r.short_device(),
+            r.client_id.as_deref().unwrap_or("?"),
+            r.scopes.join(", "),
+            r.remote_ip.as_deref().unwrap_or("?")
+        );
+    }
+    out.push('\n');
+}
+
+fn render_repair(r: &super::RepairOutcome, opts: &TextOptions, out: &mut String) {
+    let s = &opts.style;
+    if let Some(restart) = &r.restart {
+        let status = if restart.ok && restart.came_back {
+            Status::Pass
+        } else {
+            Status::Error
+        };
+        let _ = writeln!(
+            out,
+            "{} restart: {} ({} ms): {}",
+            s.symbol(status),
+            restart.command,
+            restart.elapsed_ms,
+            if restart.came_back {
+                format!("back, {}", restart.detail)
+            } else {
+                restart.detail.clone()
+            }
+        );
+    }
+    for a in &r.approved {
+        let status = if a.ok { Status::Pass } else { Status::Error };
+        let _ = writeln!(
+            out,
+            "{} approve repair {} (device {}…, [{}], from {}): {}",
+            s.symbol(status),
+            a.request_id,
+            a.device_id.chars().take(12).collect::<String>(),
+            a.scopes.join(", "),
+            a.remote_ip.as_deref().unwrap_or("?"),
+            a.detail
+        );
+    }
+    for n in &r.left_alone {
+        let _ = writeln!(
+            out,
+            "{} left alone: new device {}… ({}) from {}, request {} (approve it yourself if you know it)",
+            s.symbol(Status::Info),
+            n.short_device(),
+            n.client_id.as_deref().unwrap_or("?"),
+            n.remote_ip.as_deref().unwrap_or("?"),
+            n.request_id
+        );
+    }
+    if let Some(verdict) = &r.verdict {
+        let status = if verdict == "fixed" {
+            Status::Pass
+        } else {
+            Status::Error
+        };
+        let _ = writeln!(
+            out,
+            "{} verification: {}\n",
+            s.symbol(status),
+            s.bold(verdict)
+        );
+    }
 }
 
 pub fn status_of(severity: Severity) -> Status {

@@ -1,0 +1,155 @@
+//! Gathering facts before any check runs: probes (concurrently, one runtime), the device list
+//! from the openclaw CLI, and cleaning up what `--deep` created.
+
+use crate::checks::values::GatewayView;
+use crate::cli::ProbeArgs;
+use crate::config::{ConfigSet, Discovered, Env};
+use crate::error::{Error, Result};
+use crate::openclaw::cli::OpenclawCli;
+use crate::openclaw::devices::{self, DeviceState};
+use crate::probe::{self, Outcome, ProbeResult};
+use crate::redact::Redactor;
+use std::io::IsTerminal;
+
+/// Everything gathered besides the config.
+#[derive(Debug, Default)]
+pub struct Gathered {
+    pub probes: Option<Vec<ProbeResult>>,
+    pub insecure: bool,
+    pub devices: Option<std::result::Result<DeviceState, String>>,
+    pub notes: Vec<String>,
+}
+
+impl Gathered {
+    pub fn any_pairing_required(&self) -> bool {
+        self.probes
+            .as_ref()
+            .is_some_and(|ps| ps.iter().any(|p| p.outcome == Outcome::PairingRequired))
+    }
+}
+
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Runs the probes for this config and flags; `deep` adds a sub-agent's connection per path.
+pub fn probes(
+    args: &ProbeArgs,
+    deep: bool,
+    cfg: Option<&ConfigSet>,
+    discovered: &Discovered,
+    env: &Env,
+    redactor: &mut Redactor,
+    quiet_progress: bool,
+) -> Result<Vec<ProbeResult>> {
+    let view = cfg.map(|c| GatewayView::new(c, env, discovered.profile.as_deref()));
+    let tailnet = view
+        .as_ref()
+        .filter(|v| v.string("gateway.bind").map(|(b, _)| b) == Some("tailnet"))
+        .and_then(|_| probe::targets::tailnet_address());
+    let lookup = |name: &str| std::env::var(name).ok();
+    let targets = probe::targets::targets(
+        view.as_ref(),
+        &probe::targets::TargetOptions {
+            urls: &args.urls,
+            insecure: args.insecure,
+            tailnet,
+        },
+        &lookup,
+    );
+    for t in &targets {
+        if let Some(auth) = &t.auth {
+            redactor.add(auth.secret());
+        }
+    }
+    if targets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let system_roots = targets.iter().any(|t| t.tls && t.verify_tls);
+    let tls = probe::tls::client_config(&args.cacert, system_roots)?;
+    let settings = probe::ProbeSettings {
+        timeout: args.probe_timeout(),
+        tls: std::sync::Arc::new(tls),
+        resolve: args.resolve.clone(),
+        insecure: args.insecure,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))?;
+    let progress = progress_bars(&targets, deep, quiet_progress);
+    let results = runtime.block_on(probe::run_all(&targets, &settings, deep, |i, _| {
+        if let Some(bar) = progress.get(i) {
+            bar.finish_and_clear();
+        }
+    }));
+    Ok(results)
+}
+
+/// One spinner per probe on stderr, only on a terminal and never with JSON or `-q`.
+fn progress_bars(
+    targets: &[probe::ProbeTarget],
+    deep: bool,
+    quiet: bool,
+) -> Vec<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return Vec::new();
+    }
+    let multi = indicatif::MultiProgress::with_draw_target(indicatif::ProgressDrawTarget::stderr());
+    let style = indicatif::ProgressStyle::with_template("{spinner} {msg}")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let mut bars = Vec::new();
+    for t in targets {
+        for deep_probe in [false, true] {
+            if deep_probe && !deep {
+                continue;
+            }
+            let bar = multi.add(indicatif::ProgressBar::new_spinner().with_style(style.clone()));
+            let what = if deep_probe { " (as a sub-agent)" } else { "" };
+            bar.set_message(format!("probing {} {}{what}", t.side.name(), t.url));
+            bar.enable_steady_tick(std::time::Duration::from_millis(80));
+            bars.push(bar);
+        }
+    }
+    bars
+}
+
+/// A spinner with a message on stderr (terminal only); `None` otherwise.
+pub fn spinner(message: String, quiet: bool) -> Option<indicatif::ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(std::time::Duration::from_millis(80));
+    Some(bar)
+}
+
+/// The pending pairing requests, as a fact (an error message when they cannot be listed).
+pub fn devices(
+    cli: &OpenclawCli,
+    discovered: &Discovered,
+) -> std::result::Result<DeviceState, String> {
+    devices::list(cli, &discovered.state_dir).map_err(|e| e.to_string())
+}
+
+/// `--deep` leaves a pending pairing request where a path needed pairing: reject it with the
+/// openclaw CLI, or say when it expires.
+pub fn reject_deep_requests(results: &[ProbeResult], cli: &OpenclawCli) -> Vec<String> {
+    let mut notes = Vec::new();
+    for r in results.iter().filter(|r| r.deep) {
+        let Some(id) = &r.request_id else { continue };
+        notes.push(match cli.run(&["devices", "reject", id]) {
+            Ok(_) => format!("rejected pairing request {id} that --deep created on {}", r.url),
+            Err(crate::openclaw::cli::CliError::NotFound(_)) => format!(
+                "--deep created pairing request {id} on {}; the openclaw CLI is not available, so it stays pending until it expires (5 minutes)",
+                r.url
+            ),
+            Err(e) => format!("{e}; pairing request {id} that --deep created expires in 5 minutes"),
+        });
+    }
+    notes
+}
