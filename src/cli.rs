@@ -112,6 +112,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub openclaw: Option<PathBuf>,
 
+    /// Time limit of each openclaw CLI call (devices list, approve, reject, restart)
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    pub openclaw_timeout: std::time::Duration,
+
     /// Lowest severity that makes the exit code 1
     #[arg(long, global = true, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,

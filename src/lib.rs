@@ -85,7 +85,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         &discovered.state_dir,
         discovered.path.as_deref(),
         discovered.profile.as_deref(),
-        std::time::Duration::from_secs(30),
+        g.openclaw_timeout,
     );
     let quiet_progress = g.quiet || g.format == OutputFormat::Json;
     let mut gathered = gather::Gathered::default();

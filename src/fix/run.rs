@@ -385,7 +385,11 @@ fn approve_repairs(
                 let fresh: Vec<&PendingRequest> = state
                     .pending
                     .iter()
-                    .filter(|r| r.is_repair && !handled.contains(&r.request_id))
+                    .filter(|r| {
+                        r.is_repair
+                            && r.expires_in_ms(gather::now_ms()) != Some(0)
+                            && !handled.contains(&r.request_id)
+                    })
                     .collect();
                 for r in fresh {
                     handled.push(r.request_id.clone());
