@@ -52,6 +52,10 @@ Checks (stable ids; severity as reported):
   devices.pending_repair         warning  a paired device's repair request waits for approval
   devices.pending_new            info     new devices wait for pairing (never auto-approved)
   devices.unavailable            info     the device list could not be read (CLI missing/failing)
+  log.pairing_required           warning  the gateway log shows 1008 pairing-required closes
+  log.scope_upgrade              info     the gateway log shows scope-upgrade (repair) requests
+  log.proxy_attribution          warning  the gateway log shows unattributable proxy traffic
+  log.token_mismatch             warning  the gateway log shows wrong-token connections
 
 Probe outcomes (JSON probes[].outcome): hello_ok, dns_error, unreachable, timeout, tls_error,
 redirected, upgrade_not_performed, proxy_attribution_required, http_error, not_openclaw,
@@ -185,6 +189,15 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deep: bool,
 
+    /// The gateway log to read: a file or a directory of openclaw-YYYY-MM-DD.log (repeatable)
+    /// [default: /tmp/openclaw]
+    #[arg(long, value_name = "PATH")]
+    pub log: Vec<PathBuf>,
+
+    /// How far back to read the log: 30m, 24h, 7d is 168h
+    #[arg(long, value_name = "DURATION", default_value = "24h", value_parser = parse_duration)]
+    pub since: std::time::Duration,
+
     #[command(flatten)]
     pub probe: ProbeArgs,
 }
@@ -230,11 +243,13 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         "" | "s" => value,
         "m" => value * 60.0,
         "h" => value * 3600.0,
+        "d" => value * 86_400.0,
         _ => return Err(format!("invalid duration unit in {s:?}: use ms, s, m or h")),
     };
-    if !(seconds > 0.0 && seconds <= 86_400.0) {
+    // Up to about 100 years: enough for --since, and far from Duration's overflow.
+    if !(seconds > 0.0 && seconds <= 3.2e9) {
         return Err(format!(
-            "duration {s:?} out of range (more than 0, at most 24h)"
+            "duration {s:?} out of range (more than 0, at most 100 years)"
         ));
     }
     Ok(std::time::Duration::from_secs_f64(seconds))

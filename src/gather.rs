@@ -17,6 +17,9 @@ pub struct Gathered {
     pub probes: Option<Vec<ProbeResult>>,
     pub insecure: bool,
     pub devices: Option<std::result::Result<DeviceState, String>>,
+    pub logs: Option<crate::openclaw::log::LogEvidence>,
+    /// The log window, for sentences ("in the last 24 h").
+    pub log_window: String,
     pub notes: Vec<String>,
 }
 
@@ -152,4 +155,28 @@ pub fn reject_deep_requests(results: &[ProbeResult], cli: &OpenclawCli) -> Vec<S
         });
     }
     notes
+}
+
+/// Scans the gateway log for the last `since`.
+pub fn logs(
+    paths: &[std::path::PathBuf],
+    since: std::time::Duration,
+) -> crate::openclaw::log::LogEvidence {
+    let since_ms = now_ms().saturating_sub(since.as_millis() as u64);
+    let files = crate::openclaw::log::log_files(paths, since_ms);
+    crate::openclaw::log::scan(&files, since_ms, crate::openclaw::log::MAX_LOG_BYTES)
+}
+
+/// `24 h`, `30 min`, `7 d` for sentences.
+pub fn window_words(d: std::time::Duration) -> String {
+    let s = d.as_secs();
+    if s % 86_400 == 0 && s >= 86_400 * 2 {
+        format!("{} d", s / 86_400)
+    } else if s % 3600 == 0 {
+        format!("{} h", s / 3600)
+    } else if s % 60 == 0 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{s} s")
+    }
 }

@@ -109,6 +109,8 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         if args.devices || args.deep || gathered.any_pairing_required() {
             gathered.devices = Some(gather::devices(&openclaw, &discovered));
         }
+        gathered.logs = Some(gather::logs(&args.log, args.since));
+        gathered.log_window = gather::window_words(args.since);
     }
     let (checks, findings) = run_checks(&discovered, cfg.as_ref(), env, &gathered);
 
@@ -123,6 +125,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         next_step: None,
         probes: gathered.probes.take(),
         devices: gathered.devices.take(),
+        logs: gathered.logs.take(),
         notes: std::mem::take(&mut gathered.notes),
         repair: None,
     };
@@ -181,6 +184,10 @@ pub(crate) fn run_checks(
         probes: gathered.probes.as_deref(),
         insecure: gathered.insecure,
         devices: gathered.devices.as_ref(),
+        logs: gathered
+            .logs
+            .as_ref()
+            .map(|l| (l, gathered.log_window.as_str())),
         now_ms: gather::now_ms(),
     })
 }

@@ -222,6 +222,7 @@ mod tests {
             probes: None,
             insecure: false,
             devices: None,
+            logs: None,
             now_ms: 0,
         });
         findings

@@ -4,6 +4,7 @@
 mod bind;
 mod config;
 mod devices;
+mod logs;
 mod probes;
 mod remote_url;
 pub mod values;
@@ -42,6 +43,8 @@ pub struct Facts<'a> {
     pub insecure: bool,
     /// Pending pairing requests, when they were listed (`Err` says why they could not be).
     pub devices: Option<&'a Result<crate::openclaw::devices::DeviceState, String>>,
+    /// What the gateway log showed, and the window read ("24 h").
+    pub logs: Option<(&'a crate::openclaw::log::LogEvidence, &'a str)>,
     /// Now, in ms since the epoch (for request ages; a fact like any other).
     pub now_ms: u64,
 }
@@ -277,6 +280,26 @@ pub const CHECKS: &[CheckDef] = &[
         area: "devices",
         explain: "the device list could not be read (openclaw CLI missing or failing)",
     },
+    CheckDef {
+        id: "log.pairing_required",
+        area: "logs",
+        explain: "the gateway log shows connections closed with 1008 pairing required",
+    },
+    CheckDef {
+        id: "log.scope_upgrade",
+        area: "logs",
+        explain: "the gateway log shows devices asking for more scopes (repair requests)",
+    },
+    CheckDef {
+        id: "log.proxy_attribution",
+        area: "logs",
+        explain: "the gateway log shows proxy traffic it cannot attribute (trustedProxies)",
+    },
+    CheckDef {
+        id: "log.token_mismatch",
+        area: "logs",
+        explain: "the gateway log shows connections with a wrong token",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -321,6 +344,9 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     }
     if let Some(devices) = facts.devices {
         devices::check(devices, facts.now_ms, &mut findings);
+    }
+    if let Some((logs, window)) = facts.logs {
+        logs::check(logs, window, &mut findings);
     }
     let order = |id: &str| CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
     findings.sort_by_key(|f| order(f.id));

@@ -28,6 +28,7 @@ pub fn render(report: &Report) -> String {
         "checks": report.checks,
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "probes": report.probes,
+        "log_evidence": report.logs,
         "devices": report.devices.as_ref().map(|d| match d {
             Ok(state) => json!({ "pending": state.pending, "paired_count": state.paired_count, "source": state.source }),
             Err(message) => json!({ "error": message }),

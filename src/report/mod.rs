@@ -82,6 +82,8 @@ pub struct Report {
     pub notes: Vec<String>,
     /// Pending pairing requests, when listed (`Err`: why they could not be).
     pub devices: Option<std::result::Result<crate::openclaw::devices::DeviceState, String>>,
+    /// What the gateway log showed (`None` when it was not read).
+    pub logs: Option<crate::openclaw::log::LogEvidence>,
     /// `fix --restart` / `--approve-repairs`: what was done and the verification.
     pub repair: Option<RepairOutcome>,
 }

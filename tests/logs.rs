@@ -1,0 +1,159 @@
+//! The gateway log: a real log from this project's end-to-end runs (OpenClaw 2026.9.6 and
+//! 2026.2.26 behind nginx, plus three broken lines) feeds the counts and the evidence; large
+//! and hostile files are read in bounded memory.
+
+use serde_json::Value;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+fn check(dir: &Path, log: &Path, since: &str, extra_config: &str) -> Value {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    fs::write(
+        dir.join("openclaw.json"),
+        format!("{{ gateway: {{ mode: 'local', port: {port}, auth: {{ token: 'log-test-token-0123456789' }} {extra_config} }} }}"),
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+            "--since",
+            since,
+            "--config",
+            "openclaw.json",
+            "--log",
+        ])
+        .arg(log)
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn real_log() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs")
+}
+
+fn finding<'a>(report: &'a Value, id: &str) -> Option<&'a Value> {
+    report["findings"]
+        .as_array()?
+        .iter()
+        .find(|f| f["id"] == id)
+}
+
+#[test]
+fn a_real_gateway_log_becomes_counts_and_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = check(dir.path(), &real_log(), "100000h", "");
+    let ev = &report["log_evidence"];
+    assert_eq!(ev["malformed"], 3, "{ev:#}");
+    assert_eq!(ev["scope_upgrade"]["count"], 3, "{ev:#}");
+    assert_eq!(ev["scope_upgrade"]["sources"]["198.51.100.7"], 3, "{ev:#}");
+    assert_eq!(ev["unattributable"]["count"], 4, "{ev:#}");
+    assert_eq!(ev["unattributable"]["sources"]["127.0.0.1"], 4, "{ev:#}");
+    assert_eq!(ev["token_mismatch"]["count"], 2, "{ev:#}");
+    assert_eq!(ev["pairing_required"]["count"], 5, "{ev:#}");
+    // No other finding explains them here, so each is a finding of its own with the count.
+    let f = finding(&report, "log.proxy_attribution").expect("attribution");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("4 requests arrived"),
+        "{f:#}"
+    );
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("all from 127.0.0.1"),
+        "{f:#}"
+    );
+    assert!(
+        finding(&report, "log.scope_upgrade").unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("all from 198.51.100.7")
+    );
+    assert!(finding(&report, "log.token_mismatch").is_some());
+    let pairing = finding(&report, "log.pairing_required").expect("pairing");
+    assert!(
+        pairing["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("5 connections closed with 1008 pairing required in the last 100000 h"),
+        "{pairing:#}"
+    );
+}
+
+#[test]
+fn log_lines_join_the_matching_finding() {
+    // The seed's proxy URL: the pairing-required closes are evidence for via_proxy.
+    let dir = tempfile::tempdir().unwrap();
+    let report = check(
+        dir.path(),
+        &real_log(),
+        "100000h",
+        ", remote: { url: 'https://claw.example.org' }",
+    );
+    let via = finding(&report, "gateway.remote_url.via_proxy").unwrap();
+    let evidence = via["evidence"].to_string();
+    assert!(
+        evidence.contains("connections closed with 1008 pairing required"),
+        "{via:#}"
+    );
+    assert!(
+        finding(&report, "log.pairing_required").is_none(),
+        "joined, not repeated"
+    );
+}
+
+#[test]
+fn only_the_window_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = check(dir.path(), &real_log(), "1h", "");
+    // The fixture is from 2026-11-24: nothing in the last hour of today's clock… unless the
+    // tests run within an hour of it, which the fixture's date rules out after that day.
+    let ev = &report["log_evidence"];
+    let counted = ev["scope_upgrade"]["count"].as_u64().unwrap()
+        + ev["unattributable"]["count"].as_u64().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    if now > 1_795_600_000 {
+        assert_eq!(counted, 0, "{ev:#}");
+    }
+}
+
+#[test]
+fn huge_and_hostile_logs_are_read_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("openclaw-2099-01-01.log");
+    let mut f = fs::File::create(&log).unwrap();
+    // A 12 MiB line without a newline in the middle, binary garbage, then valid lines.
+    f.write_all(b"{\"time\":\"2099-01-01T00:00:00Z\",\"message\":\"")
+        .unwrap();
+    f.write_all(&vec![b'x'; 12 * 1024 * 1024]).unwrap();
+    f.write_all(b"\"}\n\x00\x01\x02\xff\xfe\n").unwrap();
+    for _ in 0..1000 {
+        f.write_all(b"{\"time\":\"2099-01-01T00:00:01Z\",\"message\":\"security audit: device access upgrade requested reason=scope-upgrade device=d ip=198.51.100.7 auth=token\"}\n").unwrap();
+    }
+    drop(f);
+    let report = check(dir.path(), &log, "100000h", "");
+    let ev = &report["log_evidence"];
+    assert_eq!(ev["scope_upgrade"]["count"], 1000, "{ev:#}");
+    assert_eq!(ev["malformed"], 2, "the huge line and the garbage: {ev:#}");
+    assert_eq!(ev["truncated"], false);
+}
