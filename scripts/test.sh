@@ -20,3 +20,4 @@ cargo test --locked --all-targets
 echo "== cargo test -- --ignored (end-to-end: real OpenClaw CLI, real gateways behind real nginx)"
 cargo test --locked --test e2e_openclaw -- --ignored
 cargo test --locked --test e2e_gateway -- --ignored --test-threads 2
+cargo test --locked --test e2e_repair -- --ignored --test-threads 2

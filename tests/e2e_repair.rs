@@ -227,3 +227,184 @@ fn repair_loop_2026_2_26() {
     repair_flow(&bin("OPENCLAW_E2E_BIN_2026_2"), false, &mut summary);
     eprintln!("{}", summary.join("\n"));
 }
+
+/// Kills a process group named in a pid file (the gateway the restart script started).
+struct PidFileGuard(std::path::PathBuf);
+
+impl Drop for PidFileGuard {
+    fn drop(&mut self) {
+        if let Ok(pid) = std::fs::read_to_string(&self.0) {
+            let pid = pid.trim().to_string();
+            let _ = std::process::Command::new("kill")
+                .args(["-s", "TERM", "--", &format!("-{pid}")])
+                .status();
+            std::thread::sleep(Duration::from_millis(500));
+            let _ = std::process::Command::new("kill")
+                .args(["-s", "KILL", "--", &format!("-{pid}")])
+                .status();
+        }
+    }
+}
+
+/// Issue #4's "done when": on the seed's broken config, one command fixes the config,
+/// restarts the gateway (here with --restart-cmd), approves the repair request a
+/// sub-agent-style connection raises through nginx, and ends with a verification that exits 0.
+#[test]
+#[ignore = "needs the real OpenClaw 2026.9.6 and nginx: run scripts/test.sh"]
+fn one_command_fixes_restarts_and_approves() {
+    let bin_path = bin("OPENCLAW_E2E_BIN");
+    let gw = start_gateway(&bin_path, true);
+    let proxy = free_port();
+    let _nginx = start_nginx(
+        &[format!(
+            "    listen 127.0.0.1:{proxy};\n{}",
+            location(gw.port, &format!("{UPGRADE} {FORWARD_PUBLIC}"))
+        )],
+        &[proxy],
+    );
+    let dir = gw.dir.path().to_path_buf();
+    // A device paired locally with operator.read, as the user's own CLI would be.
+    let device = Arc::new(DeviceIdentity::from_seed([9u8; 32]));
+    let first = connect(
+        gw.port,
+        Side::Local,
+        &as_device(&device, "cli", "cli", &["operator.read"]),
+    );
+    assert_eq!(first.outcome.name(), "hello_ok", "{first:?}");
+
+    // The restart command a system unit would have: stop the running gateway, start it again.
+    let pid_file = dir.join("gateway.pid");
+    std::fs::write(&pid_file, gw.proc.child.id().to_string()).unwrap();
+    let _guard = PidFileGuard(pid_file.clone());
+    let script = dir.join("restart.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nset -e\nold=$(cat '{pid}')\nkill -s TERM -- -$old 2>/dev/null || true\ni=0; while kill -0 $old 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done\nHOME='{home}' OPENCLAW_STATE_DIR='{home}/state' OPENCLAW_CONFIG_PATH='{home}/openclaw.json' NO_COLOR=1 setsid '{bin}' gateway run >'{home}/gateway-restarted.log' 2>&1 </dev/null &\necho $! > '{pid}'\n",
+            pid = pid_file.display(),
+            home = dir.display(),
+            bin = bin_path.display()
+        ),
+    )
+    .unwrap();
+
+    // The seed's broken config: bind "local", remote.url through the proxy, comments.
+    let seed = format!(
+        "// OpenClaw behind nginx, broken as in the blog post\n{{\n  gateway: {{\n    mode: \"local\",\n    port: {port},\n    bind: \"local\", // an agent \"fixed\" this\n    trustedProxies: [\"127.0.0.1\"],\n    auth: {{ mode: \"token\", token: \"{TOKEN}\" }},\n    remote: {{ url: \"https://claw.example.test:{proxy}\" }}, // sub-agents connect back here\n  }},\n}}\n",
+        port = gw.port
+    );
+    std::fs::write(gw.config_path(), &seed).unwrap();
+
+    let mut doctor = std::process::Command::new(assert_cmd::cargo::cargo_bin("openclaw-doctor"))
+        .args([
+            "fix",
+            "--apply",
+            "--restart",
+            "--approve-repairs",
+            "--watch",
+            "2m",
+            "--yes",
+            "--timeout",
+            "60s",
+            "--format",
+            "json",
+        ])
+        .arg("--restart-cmd")
+        .arg(format!("sh {}", script.display()))
+        .arg("--openclaw")
+        .arg(&bin_path)
+        .arg("--config")
+        .arg(gw.config_path())
+        .env_clear()
+        .env("HOME", &dir)
+        .env("OPENCLAW_STATE_DIR", dir.join("state"))
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    // Wait for the restarted gateway, then raise a repair request through nginx as a sub-agent.
+    let admin = as_device(&device, "gateway-client", "backend", &["operator.admin"]);
+    let start = std::time::Instant::now();
+    let mut raised = None;
+    while start.elapsed() < Duration::from_secs(120) {
+        let r = connect(proxy, Side::External, &admin);
+        match r.outcome.name() {
+            "pairing_required" if raised.is_none() => raised = r.request_id.clone(),
+            "hello_ok" if raised.is_some() => break,
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(1000));
+    }
+    assert!(raised.is_some(), "no repair request was raised");
+    // The doctor approved it: the device now connects with operator.admin through nginx.
+    assert_eq!(
+        connect(proxy, Side::External, &admin).outcome.name(),
+        "hello_ok"
+    );
+
+    // Ctrl-C ends the watch; the doctor verifies and reports.
+    let _ = std::process::Command::new("kill")
+        .args(["-s", "INT", &doctor.id().to_string()])
+        .status();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(s) = doctor.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the doctor did not stop after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    use std::io::Read;
+    doctor
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    doctor
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(!stdout.contains(TOKEN) && !stderr.contains(TOKEN));
+    let report: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    eprintln!(
+        "restart {}\napproved {}\nverification {}",
+        report["fix"]["restart"], report["fix"]["approved"], report["fix"]["verification"]
+    );
+    assert_eq!(report["fix"]["restart"]["came_back"], true, "{report:#}");
+    let approved = report["fix"]["approved"].as_array().unwrap();
+    assert!(
+        approved
+            .iter()
+            .any(|a| a["device_id"] == device.device_id().as_str() && a["ok"] == true),
+        "{report:#}"
+    );
+    assert_eq!(
+        report["fix"]["verification"]["verdict"], "fixed",
+        "{report:#}"
+    );
+    assert_eq!(status.code(), Some(0), "{report:#}\n{stderr}");
+    let fixed = std::fs::read_to_string(gw.config_path()).unwrap();
+    assert!(
+        fixed.contains("bind: \"lan\", // an agent \"fixed\" this"),
+        "{fixed}"
+    );
+    assert!(
+        fixed.contains(&format!(
+            "remote: {{ url: \"ws://127.0.0.1:{}\" }}, // sub-agents connect back here",
+            gw.port
+        )),
+        "{fixed}"
+    );
+}

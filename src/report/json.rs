@@ -28,7 +28,21 @@ pub fn render(report: &Report) -> String {
         "checks": report.checks,
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "probes": report.probes,
-        "log_evidence": report.logs,
+        "log": report.logs.as_ref().map(|l| json!({
+            "files": l.files, "lines": l.lines, "malformed": l.malformed, "bytes": l.bytes, "truncated": l.truncated,
+        })),
+        "log_evidence": report.logs.as_ref().map(|l| {
+            [
+                ("pairing_required", &l.pairing_required),
+                ("scope_upgrade", &l.scope_upgrade),
+                ("unattributable_proxy_traffic", &l.unattributable),
+                ("token_mismatch", &l.token_mismatch),
+            ]
+            .into_iter()
+            .filter(|(_, t)| t.count > 0)
+            .map(|(kind, t)| json!({ "kind": kind, "count": t.count, "last": t.last, "sources": t.sources }))
+            .collect::<Vec<_>>()
+        }),
         "devices": report.devices.as_ref().map(|d| match d {
             Ok(state) => json!({ "pending": state.pending, "paired_count": state.paired_count, "source": state.source }),
             Err(message) => json!({ "error": message }),
@@ -52,6 +66,11 @@ pub fn render(report: &Report) -> String {
             "resolved": fix.resolved.iter().map(finding).collect::<Vec<_>>(),
             "written": fix.written.iter().map(|w| json!({ "path": w.path, "backup": w.backup })).collect::<Vec<_>>(),
         });
+        root["applied"] = if fix.applied {
+            json!(fix.patches.iter().map(patch).collect::<Vec<_>>())
+        } else {
+            json!([])
+        };
         if let Some(repair) = &report.repair {
             root["fix"]["restart"] = json!(repair.restart);
             root["fix"]["approved"] = json!(repair.approved);

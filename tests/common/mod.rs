@@ -34,7 +34,7 @@ pub fn wait_for_port(port: u16, limit: Duration) -> bool {
 
 /// Kills the whole process group on drop (the CLI starts node, which may start more).
 pub struct Proc {
-    child: Child,
+    pub child: Child,
     name: String,
     log: PathBuf,
 }
