@@ -192,6 +192,21 @@ fn record_text(v: &serde_json::Value) -> String {
     parts.join(" ")
 }
 
+/// Substrings of the events counted; a line without any is skipped unparsed.
+static EVENT_MARKERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+    std::sync::LazyLock::new(|| {
+        [
+            "closed before connect",
+            "device access upgrade",
+            "unattributable proxy",
+            "token mismatch",
+            "token_mismatch",
+        ]
+        .iter()
+        .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
+        .collect()
+    });
+
 pub fn scan(files: &[PathBuf], since_ms: u64, max_bytes: u64) -> LogEvidence {
     let mut ev = LogEvidence {
         files: files.to_vec(),
@@ -251,6 +266,14 @@ fn scan_file(path: &Path, since_ms: u64, max_bytes: u64, ev: &mut LogEvidence) {
         ev.lines += 1;
         if too_long {
             ev.malformed += 1;
+            continue;
+        }
+        // Most lines are about something else: only lines naming an event are parsed.
+        if line.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            ev.malformed += 1;
+            continue;
+        }
+        if !EVENT_MARKERS.iter().any(|m| m.find(&line).is_some()) {
             continue;
         }
         let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) else {
