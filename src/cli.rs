@@ -96,9 +96,21 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
 
-    /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text)]
+    /// Output format: text for people, json, junit (CI test reports), prometheus (the
+    /// node_exporter textfile collector) [env: OPENCLAW_DOCTOR_FORMAT]
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Text, env = "OPENCLAW_DOCTOR_FORMAT", hide_env = true)]
     pub format: OutputFormat,
+
+    /// Write the report to FILE (atomically: temporary file and rename) instead of stdout
+    /// [env: OPENCLAW_DOCTOR_OUTPUT]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "OPENCLAW_DOCTOR_OUTPUT",
+        hide_env = true
+    )]
+    pub output: Option<PathBuf>,
 
     /// Colour: auto honours NO_COLOR and CLICOLOR_FORCE and is off when not a terminal
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -120,8 +132,8 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub openclaw_timeout: std::time::Duration,
 
-    /// Lowest severity that makes the exit code 1
-    #[arg(long, global = true, value_enum, default_value_t = FailOn::Error)]
+    /// Lowest severity that makes the exit code 1 [env: OPENCLAW_DOCTOR_FAIL_ON]
+    #[arg(long, global = true, value_enum, default_value_t = FailOn::Error, env = "OPENCLAW_DOCTOR_FAIL_ON", hide_env = true)]
     pub fail_on: FailOn,
 }
 
@@ -129,6 +141,8 @@ pub struct GlobalArgs {
 pub enum OutputFormat {
     Text,
     Json,
+    Junit,
+    Prometheus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -183,6 +197,52 @@ pub struct CheckArgs {
     #[arg(long)]
     pub devices: bool,
 
+    /// Probe only: read no config (for pipelines outside the host); config checks are
+    /// reported as skipped. Use with --url and --token-file or --token-env
+    #[arg(long, env = "OPENCLAW_DOCTOR_NO_CONFIG", hide_env = true)]
+    pub no_config: bool,
+
+    /// Read the gateway token from FILE (first line) [env: OPENCLAW_DOCTOR_TOKEN_FILE]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "OPENCLAW_DOCTOR_TOKEN_FILE",
+        hide_env = true
+    )]
+    pub token_file: Option<PathBuf>,
+
+    /// Read the gateway token from the environment variable NAME [env: OPENCLAW_DOCTOR_TOKEN_ENV]
+    #[arg(
+        long,
+        value_name = "NAME",
+        env = "OPENCLAW_DOCTOR_TOKEN_ENV",
+        hide_env = true,
+        conflicts_with = "token_file"
+    )]
+    pub token_env: Option<String>,
+
+    /// Run only these checks: ids or areas (`probe.*`, `devices`), repeatable or comma-separated
+    /// [env: OPENCLAW_DOCTOR_ONLY]
+    #[arg(
+        long,
+        value_name = "ID",
+        value_delimiter = ',',
+        env = "OPENCLAW_DOCTOR_ONLY",
+        hide_env = true
+    )]
+    pub only: Vec<String>,
+
+    /// Skip these checks: ids or areas (`--skip devices.*`); reported as skipped
+    /// [env: OPENCLAW_DOCTOR_SKIP]
+    #[arg(
+        long,
+        value_name = "ID",
+        value_delimiter = ',',
+        env = "OPENCLAW_DOCTOR_SKIP",
+        hide_env = true
+    )]
+    pub skip: Vec<String>,
+
     /// Also reproduce a sub-agent's connection (device identity, operator.admin) on every
     /// path; creates a short-lived pending pairing request, rejected afterwards when the
     /// openclaw CLI is available
@@ -207,12 +267,18 @@ pub struct CheckArgs {
 pub struct ProbeArgs {
     /// Time limit of each probe, which run concurrently [default: 5s]; for `fix --restart`
     /// also the time the gateway has to come back [default: 90s]: 500ms, 5s, 2m
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "OPENCLAW_DOCTOR_TIMEOUT", hide_env = true)]
     pub timeout: Option<std::time::Duration>,
 
     /// External URL to probe (repeatable); default: a non-loopback gateway.remote.url, else
     /// the https:// origins of gateway.controlUi.allowedOrigins
-    #[arg(long = "url", value_name = "URL")]
+    #[arg(
+        long = "url",
+        value_name = "URL",
+        value_delimiter = ',',
+        env = "OPENCLAW_DOCTOR_URL",
+        hide_env = true
+    )]
     pub urls: Vec<String>,
 
     /// Extra CA certificates (PEM) for wss:// probes (repeatable)

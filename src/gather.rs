@@ -39,6 +39,7 @@ pub fn now_ms() -> u64 {
 }
 
 /// Runs the probes for this config and flags; `deep` adds a sub-agent's connection per path.
+#[allow(clippy::too_many_arguments)]
 pub fn probes(
     args: &ProbeArgs,
     deep: bool,
@@ -47,6 +48,7 @@ pub fn probes(
     env: &Env,
     redactor: &mut Redactor,
     quiet_progress: bool,
+    token: Option<probe::targets::Auth>,
 ) -> Result<Vec<ProbeResult>> {
     let view = cfg.map(|c| GatewayView::new(c, env, discovered.profile.as_deref()));
     let tailnet = view
@@ -63,6 +65,12 @@ pub fn probes(
         },
         &lookup,
     );
+    let mut targets = targets;
+    if let Some(token) = token {
+        for t in targets.iter_mut() {
+            t.auth = Some(token.clone());
+        }
+    }
     for t in &targets {
         if let Some(auth) = &t.auth {
             redactor.add(auth.secret());
@@ -179,4 +187,27 @@ pub fn window_words(d: std::time::Duration) -> String {
     } else {
         format!("{s} s")
     }
+}
+
+/// `--token-file` / `--token-env`: the token for probe-only runs.
+pub fn token_override(args: &crate::cli::CheckArgs) -> Result<Option<probe::targets::Auth>> {
+    if let Some(path) = &args.token_file {
+        let text = crate::config::document::read_text(path, 64 * 1024)?;
+        let token = text.lines().next().unwrap_or("").trim().to_string();
+        if token.is_empty() {
+            return Err(Error::input(path, "the token file is empty"));
+        }
+        return Ok(Some(probe::targets::Auth::Token(token)));
+    }
+    if let Some(name) = &args.token_env {
+        return match std::env::var(name) {
+            Ok(v) if !v.trim().is_empty() => {
+                Ok(Some(probe::targets::Auth::Token(v.trim().to_string())))
+            }
+            _ => Err(Error::Usage(format!(
+                "--token-env {name}: that variable is not set"
+            ))),
+        };
+    }
+    Ok(None)
 }

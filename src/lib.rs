@@ -31,15 +31,51 @@ pub struct Outcome {
     pub exit_code: u8,
 }
 
+/// Writes a report file atomically (temporary file in the same directory, fsync, rename) with
+/// mode 0644 so a collector running as another user can read it.
+fn write_output(path: &std::path::Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let fail = |e: std::io::Error| Error::write(path, e.to_string());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".openclaw-doctor.")
+        .tempfile_in(&dir)
+        .map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
 /// Runs a parsed command line against a snapshot of the environment.
 pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, (Error, Redactor)> {
     let mut redactor = Redactor::new();
     redactor.add_env(env);
+    let output = cli.global.output.clone();
     match run_inner(cli, env, &mut redactor) {
-        Ok(outcome) => Ok(Outcome {
-            stdout: redactor.redact(&outcome.stdout),
-            exit_code: outcome.exit_code,
-        }),
+        Ok(outcome) => {
+            let text = redactor.redact(&outcome.stdout);
+            match output {
+                Some(path) => match write_output(&path, &text) {
+                    Ok(()) => Ok(Outcome {
+                        stdout: String::new(),
+                        exit_code: outcome.exit_code,
+                    }),
+                    Err(e) => Err((e, redactor)),
+                },
+                None => Ok(Outcome {
+                    stdout: text,
+                    exit_code: outcome.exit_code,
+                }),
+            }
+        }
         Err(e) => Err((e, redactor)),
     }
 }
@@ -75,8 +111,22 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         Command::Fix(_) => "fix",
     };
 
-    let discovered = config::discovery::discover(&flags, env)?;
-    let cfg = load(&discovered)?;
+    let no_config = matches!(&cli.command, Command::Check(a) if a.no_config);
+    let discovered = if no_config {
+        config::Discovered {
+            path: None,
+            source: "--no-config",
+            reason: "--no-config: probes only".into(),
+            legacy: None,
+            explicit: false,
+            profile: None,
+            state_dir: std::path::PathBuf::new(),
+            searched: vec![],
+        }
+    } else {
+        config::discovery::discover(&flags, env)?
+    };
+    let cfg = if no_config { None } else { load(&discovered)? };
     if let Some(cfg) = &cfg {
         redactor.add_config(cfg);
     }
@@ -92,6 +142,10 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     if let Command::Check(args) = &cli.command
         && !args.offline
     {
+        let token = gather::token_override(args)?;
+        if let Some(t) = &token {
+            redactor.add(t.secret());
+        }
         let results = gather::probes(
             &args.probe,
             args.deep,
@@ -100,6 +154,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
             env,
             redactor,
             quiet_progress,
+            token,
         )?;
         gathered
             .notes
@@ -109,10 +164,21 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         if args.devices || args.deep || gathered.any_pairing_required() {
             gathered.devices = Some(gather::devices(&openclaw, &discovered));
         }
-        gathered.logs = Some(gather::logs(&args.log, args.since));
-        gathered.log_window = gather::window_words(args.since);
+        if !args.no_config {
+            gathered.logs = Some(gather::logs(&args.log, args.since));
+            gathered.log_window = gather::window_words(args.since);
+        }
     }
-    let (checks, findings) = run_checks(&discovered, cfg.as_ref(), env, &gathered);
+    let (mut checks, mut findings) = run_checks(&discovered, cfg.as_ref(), env, &gathered);
+    if let Command::Check(args) = &cli.command {
+        checks::select(
+            &mut checks,
+            &mut findings,
+            &args.only,
+            &args.skip,
+            no_config,
+        );
+    }
 
     let mut report = Report {
         command,
@@ -140,6 +206,10 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
 
     let stdout = match g.format {
         OutputFormat::Json => report::json::render(&report),
+        OutputFormat::Junit => report::junit::render(&report),
+        OutputFormat::Prometheus => {
+            report::prometheus::render(&report, gather::now_ms() as f64 / 1000.0)
+        }
         OutputFormat::Text => report::text::render(
             &report,
             &report::text::TextOptions {

@@ -131,6 +131,8 @@ impl Finding {
 pub struct CheckDef {
     pub id: &'static str,
     pub area: &'static str,
+    /// The severity its findings usually have (a stable label for metrics).
+    pub severity: Severity,
     pub explain: &'static str,
 }
 
@@ -138,166 +140,199 @@ pub const CHECKS: &[CheckDef] = &[
     CheckDef {
         id: "config.not_found",
         area: "config",
+        severity: Severity::Error,
         explain: "no config file where OpenClaw looks for one",
     },
     CheckDef {
         id: "config.legacy_location",
         area: "config",
+        severity: Severity::Warning,
         explain: "config found under a former project name (~/.clawdbot, moltbot.json…)",
     },
     CheckDef {
         id: "config.legacy_env",
         area: "config",
+        severity: Severity::Warning,
         explain: "CLAWDBOT_* variables are set; OpenClaw ignores them since 2026.3.22",
     },
     CheckDef {
         id: "config.toml_not_loaded",
         area: "config",
+        severity: Severity::Info,
         explain: "a TOML config: OpenClaw itself loads only JSON5",
     },
     CheckDef {
         id: "config.duplicate_key",
         area: "config",
+        severity: Severity::Warning,
         explain: "a key defined twice; the last one wins, as in OpenClaw",
     },
     CheckDef {
         id: "config.type_error",
         area: "config",
+        severity: Severity::Error,
         explain: "a checked key has the wrong type (bind: 123, gateway: \"x\")",
     },
     CheckDef {
         id: "config.legacy_key",
         area: "config",
+        severity: Severity::Error,
         explain: "gateway.token: rejected by OpenClaw 2026.9 (ignored before); the key is gateway.auth.token",
     },
     CheckDef {
         id: "gateway.mode.invalid",
         area: "gateway",
+        severity: Severity::Error,
         explain: "gateway.mode is not local or remote",
     },
     CheckDef {
         id: "gateway.bind.invalid",
         area: "gateway",
+        severity: Severity::Error,
         explain: "gateway.bind is not loopback, lan, tailnet, auto or custom (e.g. \"local\")",
     },
     CheckDef {
         id: "gateway.bind.custom_host",
         area: "gateway",
+        severity: Severity::Error,
         explain: "bind: custom without a valid IPv4 customBindHost",
     },
     CheckDef {
         id: "gateway.bind.exposed",
         area: "gateway",
+        severity: Severity::Info,
         explain: "bind: lan listens on every interface, public ones included",
     },
     CheckDef {
         id: "gateway.auth.missing",
         area: "gateway",
+        severity: Severity::Error,
         explain: "a non-loopback bind without token or password: the gateway refuses to start",
     },
     CheckDef {
         id: "gateway.remote_url.missing",
         area: "remote_url",
+        severity: Severity::Error,
         explain: "mode: remote without gateway.remote.url",
     },
     CheckDef {
         id: "gateway.remote_url.scheme",
         area: "remote_url",
+        severity: Severity::Error,
         explain: "remote URL is http(s):// or not ws(s)://; OpenClaw clients refuse it",
     },
     CheckDef {
         id: "gateway.remote_url.via_proxy",
         area: "remote_url",
+        severity: Severity::Error,
         explain: "the gateway runs here but clients are sent through the reverse proxy (pairing required)",
     },
     CheckDef {
         id: "gateway.remote_url.port",
         area: "remote_url",
+        severity: Severity::Error,
         explain: "a loopback remote URL on another port than the gateway's",
     },
     CheckDef {
         id: "gateway.remote_url.plaintext",
         area: "remote_url",
+        severity: Severity::Warning,
         explain: "ws:// (no TLS) to a public host: the token travels in clear text",
     },
     CheckDef {
         id: "probe.local",
         area: "probes",
+        severity: Severity::Error,
         explain: "the gateway does not answer hello-ok on the address its bind makes it listen on",
     },
     CheckDef {
         id: "probe.external",
         area: "probes",
+        severity: Severity::Error,
         explain: "the external URL does not reach the gateway (no more specific diagnosis)",
     },
     CheckDef {
         id: "probe.proxy_upgrade",
         area: "probes",
+        severity: Severity::Error,
         explain: "the proxy answers the upgrade without switching: Upgrade/Connection headers not passed",
     },
     CheckDef {
         id: "probe.proxy_attribution",
         area: "probes",
+        severity: Severity::Error,
         explain: "403 proxy_attribution_required: gateway.trustedProxies does not trust the proxy",
     },
     CheckDef {
         id: "probe.proxy_upstream",
         area: "probes",
+        severity: Severity::Error,
         explain: "the proxy answers 502/504 while the gateway is fine: wrong upstream address or port",
     },
     CheckDef {
         id: "probe.proxy_redirect",
         area: "probes",
+        severity: Severity::Error,
         explain: "the proxy redirects the WebSocket (an SSO portal in front of the gateway)",
     },
     CheckDef {
         id: "probe.tls",
         area: "probes",
+        severity: Severity::Error,
         explain: "TLS to the external URL fails (unknown issuer, expired, name mismatch…)",
     },
     CheckDef {
         id: "probe.pairing_required",
         area: "probes",
+        severity: Severity::Warning,
         explain: "a connection through the proxy (or a sub-agent's, --deep) needs pairing",
     },
     CheckDef {
         id: "probe.insecure",
         area: "probes",
+        severity: Severity::Warning,
         explain: "--insecure: certificates were not verified",
     },
     CheckDef {
         id: "devices.pending_repair",
         area: "devices",
+        severity: Severity::Warning,
         explain: "a paired device's repair request waits for approval (sub-agents fail until then)",
     },
     CheckDef {
         id: "devices.pending_new",
         area: "devices",
+        severity: Severity::Info,
         explain: "new devices wait for pairing; never approved automatically",
     },
     CheckDef {
         id: "devices.unavailable",
         area: "devices",
+        severity: Severity::Info,
         explain: "the device list could not be read (openclaw CLI missing or failing)",
     },
     CheckDef {
         id: "log.pairing_required",
         area: "logs",
+        severity: Severity::Warning,
         explain: "the gateway log shows connections closed with 1008 pairing required",
     },
     CheckDef {
         id: "log.scope_upgrade",
         area: "logs",
+        severity: Severity::Info,
         explain: "the gateway log shows devices asking for more scopes (repair requests)",
     },
     CheckDef {
         id: "log.proxy_attribution",
         area: "logs",
+        severity: Severity::Warning,
         explain: "the gateway log shows proxy traffic it cannot attribute (trustedProxies)",
     },
     CheckDef {
         id: "log.token_mismatch",
         area: "logs",
+        severity: Severity::Warning,
         explain: "the gateway log shows connections with a wrong token",
     },
 ];
@@ -316,6 +351,18 @@ pub enum Status {
 pub struct CheckResult {
     pub id: &'static str,
     pub status: Status,
+}
+
+impl CheckResult {
+    pub fn status_name(&self) -> &'static str {
+        match self.status {
+            Status::Pass => "pass",
+            Status::Info => "info",
+            Status::Warning => "warning",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
 }
 
 /// Runs every check; findings come back in the order of `CHECKS`.
@@ -348,6 +395,13 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     if let Some((logs, window)) = facts.logs {
         logs::check(logs, window, &mut findings);
     }
+    let ran = |gathered: bool| {
+        if gathered {
+            Status::Pass
+        } else {
+            Status::Skipped
+        }
+    };
     let order = |id: &str| CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
     findings.sort_by_key(|f| order(f.id));
     let results = CHECKS
@@ -362,6 +416,10 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
                 Some(Severity::Error) => Status::Error,
                 Some(Severity::Warning) => Status::Warning,
                 Some(Severity::Info) => Status::Info,
+                // Each area passes only when its facts were gathered.
+                None if def.area == "probes" => ran(facts.probes.is_some()),
+                None if def.area == "devices" => ran(facts.devices.is_some()),
+                None if def.area == "logs" => ran(facts.logs.is_some()),
                 None if ran_config_checks
                     || def.id.starts_with("config.not_found")
                     || def.id == "config.legacy_env" =>
@@ -374,4 +432,41 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
         })
         .collect();
     (results, findings)
+}
+
+/// `--only` / `--skip` (ids or areas, `probe.*`, `devices`) and `--no-config`: unselected checks
+/// are reported as skipped and their findings dropped, never passed.
+pub fn select(
+    results: &mut [CheckResult],
+    findings: &mut Vec<Finding>,
+    only: &[String],
+    skip: &[String],
+    no_config: bool,
+) {
+    let matches = |id: &str, sel: &str| {
+        let area = CHECKS
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.area)
+            .unwrap_or("");
+        crate::fix::plan::matches_selector(id, sel)
+            || area == sel.trim_end_matches(".*").trim_end_matches('*')
+    };
+    let keep = |id: &str| {
+        let area = CHECKS
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.area)
+            .unwrap_or("");
+        let config_based = !matches!(area, "probes" | "devices" | "logs");
+        !(no_config && config_based)
+            && (only.is_empty() || only.iter().any(|s| matches(id, s)))
+            && !skip.iter().any(|s| matches(id, s))
+    };
+    for r in results.iter_mut() {
+        if !keep(r.id) {
+            r.status = Status::Skipped;
+        }
+    }
+    findings.retain(|f| keep(f.id));
 }

@@ -124,6 +124,7 @@ pub fn fix(
             ctx.env,
             redactor,
             ctx.quiet_progress,
+            None,
         )?;
         gathered.insecure = args.probe.insecure;
         gathered.probes = Some(probes);
@@ -299,6 +300,7 @@ fn restart(
             ctx.env,
             redactor,
             true,
+            None,
         )?;
         match results.iter().find(|p| p.target == Side::Local) {
             Some(p) if p.outcome == Outcome::HelloOk => {

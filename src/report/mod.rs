@@ -1,6 +1,8 @@
 //! One `Report` value per run, rendered last as text or JSON.
 
 pub mod json;
+pub mod junit;
+pub mod prometheus;
 pub mod style;
 pub mod text;
 
