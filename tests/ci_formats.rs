@@ -2,9 +2,9 @@
 //! format parsed with a real parser, atomic `--output`, `--only`/`--skip`, probe-only runs
 //! and the OPENCLAW_DOCTOR_* variables.
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
-use std::collections::BTreeMap;
+mod common;
+
+use common::parse_junit;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -25,43 +25,6 @@ fn doctor(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, Stri
             && !stderr.contains("ci-token-abcdef0123456789")
     );
     (out.status.code(), stdout, stderr)
-}
-
-/// testcase name → ("failure" | "skipped" | "pass"), and the suite names, from real XML parsing.
-pub fn parse_junit(xml: &str) -> (BTreeMap<String, String>, Vec<String>) {
-    let mut reader = Reader::from_str(xml);
-    let mut cases = BTreeMap::new();
-    let mut suites = Vec::new();
-    let mut current: Option<String> = None;
-    loop {
-        match reader.read_event().expect("well-formed XML") {
-            Event::Start(e) | Event::Empty(e) => {
-                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
-                let attr = |key: &str| {
-                    e.attributes()
-                        .filter_map(Result::ok)
-                        .find(|a| a.key.as_ref() == key.as_bytes())
-                        .map(|a| a.unescape_value().unwrap().into_owned())
-                };
-                match name.as_str() {
-                    "testsuite" => suites.push(attr("name").unwrap()),
-                    "testcase" => {
-                        let n = attr("name").unwrap();
-                        cases.insert(n.clone(), "pass".to_string());
-                        current = Some(n);
-                    }
-                    "failure" | "skipped" => {
-                        let n = current.clone().expect("inside a testcase");
-                        cases.insert(n, name);
-                    }
-                    _ => {}
-                }
-            }
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    (cases, suites)
 }
 
 #[test]

@@ -90,6 +90,78 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
     assert_eq!(ext["outcome"], "hello_ok", "{r:#}");
     assert_eq!(r["exit_code"], 0, "{r:#}");
 
+    // CI outputs against the real gateway, healthy and broken through nginx: JUnit (real XML
+    // parser) and Prometheus (real exposition-format parser) show the failing check.
+    for (port, healthy) in [(good, true), (no_upgrade, false)] {
+        let u = url(port);
+        let xml = doctor_text(&trusted, &["check", "--format", "junit", "--url", &u]);
+        let (cases, _) = parse_junit(&xml);
+        assert_eq!(cases["probe.local"], "pass");
+        assert_eq!(
+            cases["probe.proxy_upgrade"],
+            if healthy { "pass" } else { "failure" },
+            "{xml}"
+        );
+        let prom = doctor_text(&trusted, &["check", "--format", "prometheus", "--url", &u]);
+        let scrape = prometheus_parse::Scrape::parse(prom.lines().map(|l| Ok(l.to_string())))
+            .expect("valid exposition format");
+        let sample = |metric: &str, key: &str, val: &str| {
+            scrape
+                .samples
+                .iter()
+                .find(|s| s.metric == metric && s.labels.get(key) == Some(val))
+                .map(|s| match s.value {
+                    prometheus_parse::Value::Gauge(v) | prometheus_parse::Value::Untyped(v) => v,
+                    _ => f64::NAN,
+                })
+        };
+        assert_eq!(
+            sample("openclaw_doctor_probe_up", "target", "external"),
+            Some(if healthy { 1.0 } else { 0.0 }),
+            "{prom}"
+        );
+        assert_eq!(
+            sample("openclaw_doctor_check", "id", "probe.proxy_upgrade"),
+            Some(if healthy { 0.0 } else { 1.0 }),
+            "{prom}"
+        );
+        // Probe-only, from a directory without any config, the token from the environment.
+        let empty = tempfile::tempdir().unwrap();
+        let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+            .unwrap()
+            .args([
+                "check",
+                "--no-config",
+                "--format",
+                "json",
+                "--token-env",
+                "CI_TOKEN",
+                "--url",
+                &u,
+            ])
+            .current_dir(empty.path())
+            .env_clear()
+            .env("HOME", empty.path())
+            .env("CI_TOKEN", TOKEN)
+            .output()
+            .unwrap();
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(if healthy { 0 } else { 1 }),
+            "{r:#}"
+        );
+        assert_eq!(
+            probe(&r, "external", false)["outcome"],
+            if healthy {
+                "hello_ok"
+            } else {
+                "upgrade_not_performed"
+            }
+        );
+        summary.push(format!("probe-only via {u}: exit {:?}", out.status.code()));
+    }
+
     // Real TLS with the test CA, the name sent to nginx with --resolve.
     let wss = format!("wss://claw.example.test:{tls}");
     let resolve = format!("claw.example.test:{tls}:127.0.0.1");

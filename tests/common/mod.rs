@@ -3,7 +3,10 @@
 //! drop.
 #![allow(dead_code)]
 
+use quick_xml::Reader;
+use quick_xml::events::Event;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
@@ -308,4 +311,58 @@ pub fn bin(var: &str) -> PathBuf {
             panic!("{var} must name the openclaw CLI (scripts/test.sh sets it)")
         }),
     )
+}
+
+/// testcase name → ("failure" | "skipped" | "pass"), and the suite names, from real XML parsing.
+pub fn parse_junit(xml: &str) -> (BTreeMap<String, String>, Vec<String>) {
+    let mut reader = Reader::from_str(xml);
+    let mut cases = BTreeMap::new();
+    let mut suites = Vec::new();
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                let attr = |key: &str| {
+                    e.attributes()
+                        .filter_map(Result::ok)
+                        .find(|a| a.key.as_ref() == key.as_bytes())
+                        .map(|a| a.unescape_value().unwrap().into_owned())
+                };
+                match name.as_str() {
+                    "testsuite" => suites.push(attr("name").unwrap()),
+                    "testcase" => {
+                        let n = attr("name").unwrap();
+                        cases.insert(n.clone(), "pass".to_string());
+                        current = Some(n);
+                    }
+                    "failure" | "skipped" => {
+                        let n = current.clone().expect("inside a testcase");
+                        cases.insert(n, name);
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (cases, suites)
+}
+
+/// The doctor's stdout as text (JUnit, Prometheus), with the gateway's config.
+pub fn doctor_text(gw: &Gateway, args: &[&str]) -> String {
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args(args)
+        .arg("--config")
+        .arg(gw.config_path())
+        .env_clear()
+        .env("HOME", gw.dir.path())
+        .env("OPENCLAW_STATE_DIR", gw.dir.path().join("state"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!stdout.contains(TOKEN), "token leaked");
+    stdout
 }
