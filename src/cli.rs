@@ -56,6 +56,12 @@ Checks (stable ids; severity as reported):
   log.scope_upgrade              info     the gateway log shows scope-upgrade (repair) requests
   log.proxy_attribution          warning  the gateway log shows unattributable proxy traffic
   log.token_mismatch             warning  the gateway log shows wrong-token connections
+  proxy.upstream                 error    nginx proxy_pass goes where the gateway does not listen
+  proxy.http_version             error    no proxy_http_version 1.1: no WebSocket upgrade
+  proxy.upgrade_headers          error    no proxy_set_header Upgrade / Connection \"upgrade\"
+  proxy.forwarded_for            warning  X-Forwarded-For appended, or no gateway.trustedProxies
+  proxy.read_timeout             warning  proxy_read_timeout under 60 s cuts idle connections
+  proxy.sso                      warning  auth_request / SSOwat in front of the WebSocket
 
 Probe outcomes (JSON probes[].outcome): hello_ok, dns_error, unreachable, timeout, tls_error,
 redirected, upgrade_not_performed, proxy_attribution_required, http_error, not_openclaw,
@@ -292,6 +298,11 @@ pub struct ProbeArgs {
     /// Send HOST:PORT to ADDR instead of DNS, as curl does (repeatable): HOST:PORT:ADDR
     #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
     pub resolve: Vec<(String, u16, std::net::SocketAddr)>,
+
+    /// The reverse proxy's nginx configuration: a file or a directory (repeatable); default:
+    /// `nginx -T` or /etc/nginx/nginx.conf, read when an external probe fails at the proxy
+    #[arg(long, value_name = "PATH")]
+    pub proxy_config: Vec<PathBuf>,
 }
 
 /// `500ms`, `5s`, `2m`, `1h` (a bare number is seconds).
@@ -377,6 +388,15 @@ pub struct FixArgs {
     /// Run --restart-cmd through `sh -c`
     #[arg(long, requires = "restart_cmd")]
     pub restart_shell: bool,
+
+    /// Apply the proposed nginx patches (atomic write, backup), check them with `nginx -t`
+    /// and restore the backup when it fails
+    #[arg(long)]
+    pub apply_proxy: bool,
+
+    /// After --apply-proxy, reload nginx (`nginx -s reload`)
+    #[arg(long, requires = "apply_proxy")]
+    pub reload_proxy: bool,
 
     /// Approve pending repair requests (already-paired devices asking for more) by exact
     /// requestId; new devices are listed, never approved

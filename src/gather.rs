@@ -18,6 +18,7 @@ pub struct Gathered {
     pub insecure: bool,
     pub devices: Option<std::result::Result<DeviceState, String>>,
     pub logs: Option<crate::openclaw::log::LogEvidence>,
+    pub proxy: Option<std::result::Result<crate::proxy::ProxyFacts, String>>,
     /// The log window, for sentences ("in the last 24 h").
     pub log_window: String,
     pub notes: Vec<String>,
@@ -210,4 +211,38 @@ pub fn token_override(args: &crate::cli::CheckArgs) -> Result<Option<probe::targ
         };
     }
     Ok(None)
+}
+
+/// The proxy configuration: the `--proxy-config` paths, else (only when `auto`) what nginx
+/// itself says (`nginx -T`) or /etc/nginx/nginx.conf.
+pub fn proxy(
+    paths: &[std::path::PathBuf],
+    auto: bool,
+) -> Option<std::result::Result<crate::proxy::ProxyFacts, String>> {
+    if !paths.is_empty() {
+        return Some(crate::proxy::load_paths(paths).map_err(|e| e.to_string()));
+    }
+    if auto {
+        return crate::proxy::discover().map(|r| r.map_err(|e| e.to_string()));
+    }
+    None
+}
+
+impl Gathered {
+    /// An external probe failed in a way the proxy's configuration explains.
+    pub fn proxy_suspect(&self) -> bool {
+        self.probes.as_ref().is_some_and(|ps| {
+            ps.iter().any(|p| {
+                p.target == probe::Side::External
+                    && matches!(
+                        p.outcome,
+                        Outcome::UpgradeNotPerformed
+                            | Outcome::ProxyAttributionRequired
+                            | Outcome::Redirected
+                    )
+                    || (p.outcome == Outcome::HttpError
+                        && matches!(p.http_status, Some(502) | Some(504)))
+            })
+        })
+    }
 }

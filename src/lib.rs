@@ -12,6 +12,7 @@ pub mod fix;
 pub mod gather;
 pub mod openclaw;
 pub mod probe;
+pub mod proxy;
 pub mod redact;
 pub mod report;
 
@@ -165,6 +166,10 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
             gathered.devices = Some(gather::devices(&openclaw, &discovered));
         }
         if !args.no_config {
+            let auto = gathered.proxy_suspect();
+            gathered.proxy = gather::proxy(&args.probe.proxy_config, auto);
+        }
+        if !args.no_config {
             gathered.logs = Some(gather::logs(&args.log, args.since));
             gathered.log_window = gather::window_words(args.since);
         }
@@ -254,6 +259,7 @@ pub(crate) fn run_checks(
         probes: gathered.probes.as_deref(),
         insecure: gathered.insecure,
         devices: gathered.devices.as_ref(),
+        proxy: gathered.proxy.as_ref(),
         logs: gathered
             .logs
             .as_ref()

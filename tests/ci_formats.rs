@@ -54,7 +54,8 @@ fn junit_is_valid_xml_with_one_case_per_check() {
             "remote_url",
             "probes",
             "devices",
-            "logs"
+            "logs",
+            "proxy"
         ]
     );
     for id in [

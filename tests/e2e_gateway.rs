@@ -8,6 +8,7 @@ mod common;
 use common::*;
 use std::fs;
 use std::path::Path;
+use std::time::Duration;
 
 /// Everything one gateway version is checked against; `modern` = 2026.8+ behaviour.
 fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
@@ -380,4 +381,110 @@ fn real_gateway_2026_2_26_behind_real_nginx() {
     let mut summary = Vec::new();
     scenarios(&bin("OPENCLAW_E2E_BIN_2026_2"), false, &mut summary);
     eprintln!("{}", summary.join("\n"));
+}
+
+/// Issue #6's "done when": a broken YunoHost-style nginx conf (the app's location without the
+/// upgrade headers, in an included file) in front of the real gateway: `check` names the file,
+/// the line and the cause; `fix --apply-proxy --reload-proxy` repairs it (checked by the real
+/// `nginx -t`) and the external probe passes.
+#[test]
+#[ignore = "needs the real OpenClaw 2026.9.6 and nginx: run scripts/test.sh"]
+fn yunohost_style_proxy_is_diagnosed_and_repaired() {
+    let gw = start_gateway(&bin("OPENCLAW_E2E_BIN"), true);
+    let apps = tempfile::tempdir().unwrap();
+    let app_dir = apps.path().join("conf.d/claw.example.test.d");
+    fs::create_dir_all(&app_dir).unwrap();
+    let app = app_dir.join("openclaw.conf");
+    // As YunoHost writes an app's location, minus the WebSocket lines.
+    fs::write(
+        &app,
+        format!(
+            "#sub_path_only rewrite ^/$ / permanent;\nlocation / {{\n\n  proxy_pass http://127.0.0.1:{};\n  proxy_set_header Host $host;\n  proxy_set_header X-Forwarded-For 198.51.100.7;\n  proxy_set_header X-Real-IP 198.51.100.7;\n\n  # Include SSOWAT user panel.\n  #include conf.d/yunohost_panel.conf.inc;\n}}\n",
+            gw.port
+        ),
+    )
+    .unwrap();
+    let port = free_port();
+    let nginx = start_nginx(
+        &[format!(
+            "    listen 127.0.0.1:{port};\n    server_name claw.example.test;\n    include {}/*.conf;",
+            app_dir.display()
+        )],
+        &[port],
+    );
+    let url = format!("ws://127.0.0.1:{port}");
+    let conf = nginx.conf();
+    let conf_arg = conf.to_str().unwrap();
+    let r = check(&gw, &["--url", &url, "--proxy-config", conf_arg]);
+    assert_eq!(
+        probe(&r, "external", false)["outcome"],
+        "upgrade_not_performed",
+        "{r:#}"
+    );
+    let finding = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "proxy.upgrade_headers")
+        .unwrap_or_else(|| panic!("{r:#}"));
+    assert_eq!(finding["file"], app.to_str().unwrap(), "{finding:#}");
+    assert_eq!(finding["line"], 4, "the proxy_pass line: {finding:#}");
+    assert!(
+        finding["evidence"]
+            .to_string()
+            .contains("upgrade_not_performed"),
+        "joined with the probe: {finding:#}"
+    );
+    assert!(
+        !ids(&r).contains(&"probe.proxy_upgrade".to_string()),
+        "one finding, not two"
+    );
+    assert!(ids(&r).contains(&"proxy.http_version".to_string()));
+
+    // fix shows the nginx diff, then applies it, tests it with nginx -t and reloads.
+    let shown = doctor_text(&gw, &["fix", "--proxy-config", conf_arg]);
+    assert!(
+        shown.contains("+  proxy_set_header Upgrade $http_upgrade;"),
+        "{shown}"
+    );
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "fix",
+            "--apply-proxy",
+            "--reload-proxy",
+            "--proxy-config",
+            conf_arg,
+            "--format",
+            "json",
+            "--config",
+        ])
+        .arg(gw.config_path())
+        .env_clear()
+        .env("HOME", gw.dir.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("nginx -t) passed") && notes.contains("reloaded"),
+        "{notes}"
+    );
+    let patched = fs::read_to_string(&app).unwrap();
+    assert!(
+        patched.contains("  proxy_pass http://127.0.0.1:"),
+        "{patched}"
+    );
+    assert!(patched.contains("  proxy_pass http://127.0.0.1:") && patched.contains(";\n  proxy_http_version 1.1;\n  proxy_set_header Upgrade $http_upgrade;\n  proxy_set_header Connection \"upgrade\";\n  proxy_set_header Host $host;"),
+        "{patched}"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let r = check(&gw, &["--url", &url, "--proxy-config", conf_arg]);
+    assert_eq!(probe(&r, "external", false)["outcome"], "hello_ok", "{r:#}");
+    assert!(
+        !ids(&r).contains(&"proxy.upgrade_headers".to_string()),
+        "{r:#}"
+    );
 }

@@ -223,6 +223,7 @@ mod tests {
             insecure: false,
             devices: None,
             logs: None,
+            proxy: None,
             now_ms: 0,
         });
         findings

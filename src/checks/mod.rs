@@ -6,6 +6,7 @@ mod config;
 mod devices;
 mod logs;
 mod probes;
+pub mod proxy;
 mod remote_url;
 pub mod values;
 
@@ -45,6 +46,8 @@ pub struct Facts<'a> {
     pub devices: Option<&'a Result<crate::openclaw::devices::DeviceState, String>>,
     /// What the gateway log showed, and the window read ("24 h").
     pub logs: Option<(&'a crate::openclaw::log::LogEvidence, &'a str)>,
+    /// The reverse proxy's configuration, when read (`Err`: why it could not be).
+    pub proxy: Option<&'a Result<crate::proxy::ProxyFacts, String>>,
     /// Now, in ms since the epoch (for request ages; a fact like any other).
     pub now_ms: u64,
 }
@@ -335,6 +338,42 @@ pub const CHECKS: &[CheckDef] = &[
         severity: Severity::Warning,
         explain: "the gateway log shows connections with a wrong token",
     },
+    CheckDef {
+        id: "proxy.upstream",
+        area: "proxy",
+        severity: Severity::Error,
+        explain: "nginx proxy_pass points where the gateway does not listen",
+    },
+    CheckDef {
+        id: "proxy.http_version",
+        area: "proxy",
+        severity: Severity::Error,
+        explain: "the gateway's location lacks proxy_http_version 1.1",
+    },
+    CheckDef {
+        id: "proxy.upgrade_headers",
+        area: "proxy",
+        severity: Severity::Error,
+        explain: "the gateway's location does not pass Upgrade / Connection",
+    },
+    CheckDef {
+        id: "proxy.forwarded_for",
+        area: "proxy",
+        severity: Severity::Warning,
+        explain: "X-Forwarded-For appended ($proxy_add_x_forwarded_for), or no gateway.trustedProxies",
+    },
+    CheckDef {
+        id: "proxy.read_timeout",
+        area: "proxy",
+        severity: Severity::Warning,
+        explain: "proxy_read_timeout below 60 s",
+    },
+    CheckDef {
+        id: "proxy.sso",
+        area: "proxy",
+        severity: Severity::Warning,
+        explain: "an SSO / auth layer (auth_request, SSOwat) in front of the WebSocket",
+    },
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -392,6 +431,9 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     if let Some(devices) = facts.devices {
         devices::check(devices, facts.now_ms, &mut findings);
     }
+    if let Some(proxy) = facts.proxy {
+        proxy::check(view.as_ref(), proxy, &mut findings);
+    }
     if let Some((logs, window)) = facts.logs {
         logs::check(logs, window, &mut findings);
     }
@@ -420,6 +462,7 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
                 None if def.area == "probes" => ran(facts.probes.is_some()),
                 None if def.area == "devices" => ran(facts.devices.is_some()),
                 None if def.area == "logs" => ran(facts.logs.is_some()),
+                None if def.area == "proxy" => ran(facts.proxy.is_some_and(|p| p.is_ok())),
                 None if ran_config_checks
                     || def.id.starts_with("config.not_found")
                     || def.id == "config.legacy_env" =>
@@ -458,7 +501,7 @@ pub fn select(
             .find(|d| d.id == id)
             .map(|d| d.area)
             .unwrap_or("");
-        let config_based = !matches!(area, "probes" | "devices" | "logs");
+        let config_based = !matches!(area, "probes" | "devices" | "logs" | "proxy");
         !(no_config && config_based)
             && (only.is_empty() || only.iter().any(|s| matches(id, s)))
             && !skip.iter().any(|s| matches(id, s))

@@ -74,6 +74,16 @@ pub fn fix(
         resolved: vec![],
         before: before.clone(),
     };
+    // nginx patches: shown with the config's diffs, written only with --apply-proxy.
+    let proxy_changes = proxy_changes(args, cfg, ctx, report)?;
+    outcome.diffs.extend(proxy_changes.iter().map(|c| FileDiff {
+        path: c.0.clone(),
+        old: c.1.clone(),
+        new: c.2.clone(),
+    }));
+    if args.apply_proxy {
+        apply_proxy(args, &proxy_changes, report)?;
+    }
     let repairing = args.restart || args.approve_repairs;
     if !args.apply && !repairing {
         report.fix = Some(outcome);
@@ -514,4 +524,147 @@ mod tests {
         assert!(split_command("'unbalanced").is_none());
         assert!(split_command("   ").is_none());
     }
+}
+
+/// (file, old text, new text) for each nginx file with proposed insertions.
+fn proxy_changes(
+    args: &FixArgs,
+    cfg: &ConfigSet,
+    ctx: &FixContext,
+    report: &mut Report,
+) -> Result<Vec<(std::path::PathBuf, String, String)>> {
+    if !args.apply_proxy && args.probe.proxy_config.is_empty() {
+        return Ok(Vec::new());
+    }
+    let facts = match gather::proxy(&args.probe.proxy_config, true) {
+        Some(Ok(f)) => f,
+        Some(Err(e)) => {
+            return Err(Error::Usage(format!(
+                "cannot read the proxy configuration: {e}"
+            )));
+        }
+        None => {
+            return Err(Error::Usage(
+                "no nginx configuration found: pass --proxy-config PATH".into(),
+            ));
+        }
+    };
+    let view =
+        crate::checks::values::GatewayView::new(cfg, ctx.env, report.discovered.profile.as_deref());
+    let issues = crate::checks::proxy::issues(&view, &facts);
+    let mut out = Vec::new();
+    for (i, file) in facts.tree.files.iter().enumerate() {
+        let splices = crate::proxy::analyze::splices(&facts.tree, &issues, i);
+        if splices.is_empty() {
+            continue;
+        }
+        let new = crate::config::edit::apply_splices(&file.text, &splices);
+        report.notes.push(format!(
+            "nginx: {} gets {} for {}",
+            file.path.display(),
+            issues
+                .iter()
+                .filter(|x| x.file == i && x.insert_at.is_some())
+                .flat_map(|x| x.insert.iter().map(|l| l.trim().to_string()))
+                .collect::<Vec<_>>()
+                .join(" "),
+            issues
+                .iter()
+                .filter(|x| x.file == i)
+                .map(|x| x.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        out.push((file.path.clone(), file.text.clone(), new));
+    }
+    if let Some(main) = facts.main {
+        report
+            .notes
+            .push(format!("nginx: main configuration {}", main.display()));
+        PROXY_MAIN.with(|m| *m.borrow_mut() = Some(main));
+    }
+    Ok(out)
+}
+
+thread_local! {
+    static PROXY_MAIN: std::cell::RefCell<Option<std::path::PathBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+fn nginx(args: &[&str]) -> std::result::Result<(), String> {
+    let main = PROXY_MAIN.with(|m| m.borrow().clone());
+    let mut cmd = std::process::Command::new("nginx");
+    if let Some(main) = &main {
+        cmd.arg("-c").arg(main);
+    }
+    let out = cmd
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run nginx: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(err
+            .lines()
+            .find(|l| l.contains("emerg") || l.contains("error"))
+            .unwrap_or(err.trim())
+            .to_string())
+    }
+}
+
+/// Writes the nginx patches like the OpenClaw config (atomic, backup, same owner and mode),
+/// then `nginx -t`; restores every file when the test fails; reloads with --reload-proxy.
+fn apply_proxy(
+    args: &FixArgs,
+    changes: &[(std::path::PathBuf, String, String)],
+    report: &mut Report,
+) -> Result<()> {
+    if changes.is_empty() {
+        report.notes.push("nginx: nothing to change".into());
+        return Ok(());
+    }
+    let mut written = Vec::new();
+    for (path, old, new) in changes {
+        let w = super::apply::write_file(path, old, new, !args.no_backup)?;
+        report.notes.push(format!(
+            "nginx: wrote {}{}",
+            w.path.display(),
+            w.backup
+                .as_ref()
+                .map(|b| format!(" (backup {})", b.display()))
+                .unwrap_or_default()
+        ));
+        written.push((path.clone(), old.clone(), new.clone()));
+    }
+    match nginx(&["-t", "-q"]) {
+        Ok(()) => report
+            .notes
+            .push("nginx: configuration test (nginx -t) passed".into()),
+        Err(e) => {
+            for (path, old, new) in &written {
+                let _ = super::apply::write_file(path, new, old, false);
+            }
+            return Err(Error::write(
+                &written[0].0,
+                format!("nginx -t failed after the patch ({e}); the original files were restored"),
+            ));
+        }
+    }
+    if args.reload_proxy {
+        match nginx(&["-s", "reload"]) {
+            Ok(()) => report
+                .notes
+                .push("nginx: reloaded (nginx -s reload)".into()),
+            Err(e) => report.notes.push(format!(
+                "nginx: reload failed: {e}; reload it yourself (systemctl reload nginx)"
+            )),
+        }
+    } else {
+        report.notes.push(
+            "nginx: reload it to use the change: systemctl reload nginx (or fix --reload-proxy)"
+                .into(),
+        );
+    }
+    Ok(())
 }

@@ -152,6 +152,13 @@ pub struct Nginx {
 }
 
 /// Starts the real nginx with `servers` (each a `server { … }` body) inside an http block.
+impl Nginx {
+    /// The main configuration file.
+    pub fn conf(&self) -> PathBuf {
+        self._dir.path().join("nginx.conf")
+    }
+}
+
 pub fn start_nginx(servers: &[String], ports: &[u16]) -> Nginx {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display();

@@ -1,0 +1,87 @@
+//! Findings from the reverse proxy's configuration (`proxy.*`), each at `file:line`; joined
+//! with the probes: an external `upgrade_not_performed` plus a location without the upgrade
+//! headers becomes one finding with the file, the line and the lines to add.
+
+use super::values::GatewayView;
+use super::{Finding, Location, Severity};
+use crate::proxy::ProxyFacts;
+use crate::proxy::analyze::{GatewayAddress, analyze};
+
+pub fn check(
+    view: Option<&GatewayView>,
+    proxy: &Result<ProxyFacts, String>,
+    out: &mut Vec<Finding>,
+) {
+    let facts = match proxy {
+        Ok(f) => f,
+        Err(_) => return,
+    };
+    let Some(view) = view else { return };
+    let found = issues(view, facts);
+    // The finding that absorbs the probe's symptom: the missing headers, else HTTP/1.0.
+    let join_id = if found.iter().any(|i| i.id == "proxy.upgrade_headers") {
+        "proxy.upgrade_headers"
+    } else {
+        "proxy.http_version"
+    };
+    for issue in found {
+        let path = facts.tree.files[issue.file].path.clone();
+        let mut f = Finding::new(
+            issue.id,
+            if issue.warning {
+                Severity::Warning
+            } else {
+                Severity::Error
+            },
+            issue.message.clone(),
+        )
+        .at(Some(Location {
+            file: path,
+            line: issue.line,
+            column: 1,
+        }))
+        .hint(if issue.insert.is_empty() {
+            issue.hint.clone()
+        } else {
+            format!(
+                "add after proxy_pass: {} (fix --apply-proxy does it and checks with nginx -t)",
+                issue
+                    .insert
+                    .iter()
+                    .map(|l| l.trim())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        });
+        // The probe that saw the symptom and this cause become one finding.
+        if issue.id == join_id
+            && let Some(i) = out.iter().position(|f| f.id == "probe.proxy_upgrade")
+        {
+            let probe = out.remove(i);
+            f.evidence.extend(probe.evidence);
+            f.message = format!(
+                "{} — this is why the external probe got no WebSocket upgrade",
+                f.message
+            );
+        }
+        out.push(f);
+    }
+}
+
+/// The proxy issues for this config's gateway.
+pub fn issues(view: &GatewayView, facts: &ProxyFacts) -> Vec<crate::proxy::analyze::ProxyIssue> {
+    let external_host = view
+        .string("gateway.remote.url")
+        .and_then(|(u, _)| super::values::split_url(u).map(|p| p.host.to_string()));
+    let bind = view
+        .string("gateway.bind")
+        .map(|(b, _)| b)
+        .unwrap_or("loopback");
+    let gw = GatewayAddress {
+        port: view.port().0,
+        loopback_only: matches!(bind, "loopback" | "auto"),
+        external_host: external_host.as_deref(),
+        trusted_proxies_set: view.get("gateway.trustedProxies").is_some(),
+    };
+    analyze(&facts.tree, &gw)
+}

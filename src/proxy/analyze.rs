@@ -1,0 +1,405 @@
+//! Which nginx `location`s carry the gateway, and what in them breaks the gateway path
+//! (facts §6). Pure: a parsed tree and the gateway's address in, issues with file, line and
+//! the exact lines to add out.
+
+use super::nginx::{Directive, Tree};
+use crate::config::edit::Splice;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProxyIssue {
+    pub id: &'static str,
+    pub warning: bool,
+    pub file: usize,
+    pub line: usize,
+    pub message: String,
+    pub hint: String,
+    /// Lines to insert after `proxy_pass` (already indented), when the fix is an insertion.
+    pub insert: Vec<String>,
+    /// Where to insert them (just after the `proxy_pass …;` directive).
+    pub insert_at: Option<usize>,
+}
+
+/// The gateway as the proxy should reach it.
+pub struct GatewayAddress<'a> {
+    pub port: u16,
+    /// Loopback-only bind (then only 127.0.0.1/localhost/::1 reach it).
+    pub loopback_only: bool,
+    /// The external URL's host, to match `server_name`.
+    pub external_host: Option<&'a str>,
+    pub trusted_proxies_set: bool,
+}
+
+/// Upstream blocks: name → its servers (host, port).
+type Upstreams = Vec<(String, Vec<(String, Option<u16>)>)>;
+
+struct Frame<'a> {
+    directives: &'a [Directive],
+}
+
+fn find<'a>(frames: &[Frame<'a>], name: &str) -> Option<&'a Directive> {
+    // The innermost level that has it (nginx inheritance).
+    frames
+        .iter()
+        .rev()
+        .find_map(|f| f.directives.iter().rev().find(|d| d.name == name))
+}
+
+/// `proxy_set_header` is inherited only by levels that define none of their own.
+fn headers<'a>(frames: &[Frame<'a>]) -> (Vec<&'a Directive>, usize) {
+    for (i, f) in frames.iter().enumerate().rev() {
+        let here: Vec<&Directive> = f
+            .directives
+            .iter()
+            .filter(|d| d.name == "proxy_set_header")
+            .collect();
+        if !here.is_empty() {
+            return (here, i);
+        }
+    }
+    (Vec::new(), 0)
+}
+
+/// `http://127.0.0.1:18789/x` → ("127.0.0.1", Some(18789)); an upstream name has no port.
+fn upstream(url: &str) -> Option<(String, Option<u16>)> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let authority = rest.split('/').next()?;
+    if let Some(stripped) = authority.strip_prefix('[') {
+        let (host, port) = stripped.split_once(']')?;
+        return Some((
+            host.to_string(),
+            port.strip_prefix(':').and_then(|p| p.parse().ok()),
+        ));
+    }
+    match authority.rsplit_once(':') {
+        Some((h, p)) => Some((h.to_string(), p.parse().ok())),
+        None => Some((authority.to_string(), None)),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn parse_seconds(v: &str) -> Option<u64> {
+    let split = v.find(|c: char| !c.is_ascii_digit()).unwrap_or(v.len());
+    let n: u64 = v[..split].parse().ok()?;
+    Some(match &v[split..] {
+        "" | "s" => n,
+        "ms" => n / 1000,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return None,
+    })
+}
+
+pub fn analyze(tree: &Tree, gw: &GatewayAddress) -> Vec<ProxyIssue> {
+    let mut upstreams: Upstreams = Vec::new();
+    collect_upstreams(&tree.directives, &mut upstreams);
+    let mut out = Vec::new();
+    let mut frames = vec![Frame {
+        directives: &tree.directives,
+    }];
+    walk(
+        tree,
+        &tree.directives,
+        &mut frames,
+        &upstreams,
+        gw,
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
+}
+
+fn collect_upstreams(ds: &[Directive], out: &mut Upstreams) {
+    for d in ds {
+        if d.name == "upstream" {
+            let servers = d
+                .children()
+                .iter()
+                .filter(|s| s.name == "server")
+                .filter_map(|s| s.args.first())
+                .filter_map(|a| upstream(&format!("http://{a}")))
+                .collect();
+            out.push((d.args.first().cloned().unwrap_or_default(), servers));
+        }
+        collect_upstreams(d.children(), out);
+    }
+}
+
+fn walk<'a>(
+    tree: &Tree,
+    ds: &'a [Directive],
+    frames: &mut Vec<Frame<'a>>,
+    upstreams: &Upstreams,
+    gw: &GatewayAddress,
+    server_names: &mut Vec<String>,
+    out: &mut Vec<ProxyIssue>,
+) {
+    for d in ds {
+        let Some(children) = d.block.as_deref() else {
+            continue;
+        };
+        let saved = server_names.len();
+        if d.name == "server" {
+            for n in children.iter().filter(|c| c.name == "server_name") {
+                server_names.extend(n.args.iter().cloned());
+            }
+        }
+        frames.push(Frame {
+            directives: children,
+        });
+        if d.name == "location" {
+            check_location(tree, d, frames, upstreams, gw, server_names, out);
+        }
+        walk(tree, children, frames, upstreams, gw, server_names, out);
+        frames.pop();
+        server_names.truncate(saved);
+    }
+}
+
+fn check_location(
+    tree: &Tree,
+    location: &Directive,
+    frames: &[Frame],
+    upstreams: &Upstreams,
+    gw: &GatewayAddress,
+    server_names: &[String],
+    out: &mut Vec<ProxyIssue>,
+) {
+    let Some(pass) = location.children().iter().find(|c| c.name == "proxy_pass") else {
+        return;
+    };
+    let Some(target) = pass.args.first() else {
+        return;
+    };
+    let Some((host, port)) = upstream(target) else {
+        return;
+    };
+    let targets: Vec<(String, Option<u16>)> = match upstreams.iter().find(|(n, _)| *n == host) {
+        Some((_, servers)) if port.is_none() => servers.clone(),
+        _ => vec![(
+            host.clone(),
+            port.or(Some(if target.starts_with("https") { 443 } else { 80 })),
+        )],
+    };
+    let hits_gateway = targets.iter().any(|(_, p)| *p == Some(gw.port));
+    let named_for_gateway = gw.external_host.is_some_and(|h| {
+        server_names
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(h) || (n.starts_with("*.") && h.ends_with(&n[1..])))
+    });
+    if !hits_gateway && !named_for_gateway {
+        return;
+    }
+    let file = pass.file;
+    let path = tree.files[file].path.display().to_string();
+    let at = |d: &Directive| format!("{path}:{}", d.line);
+    let loc = format!("location {}", location.args.join(" "));
+    // The indentation of the proxy_pass line, for inserted lines.
+    let text = &tree.files[file].text;
+    let line_start = text[..pass.span.start]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let indent: String = text[line_start..pass.span.start]
+        .chars()
+        .take_while(|c| c.is_whitespace())
+        .collect();
+    let mut insert = Vec::new();
+
+    if !hits_gateway {
+        out.push(ProxyIssue {
+            id: "proxy.upstream",
+            warning: false,
+            file,
+            line: pass.line,
+            message: format!("{}: {loc} (server_name {}) proxies to {target}, but the gateway listens on port {}", at(pass), gw.external_host.unwrap_or("?"), gw.port),
+            hint: format!("proxy_pass http://127.0.0.1:{};", gw.port),
+            insert: vec![],
+            insert_at: None,
+        });
+    } else if gw.loopback_only && targets.iter().all(|(h, _)| !is_loopback(h)) {
+        out.push(ProxyIssue {
+            id: "proxy.upstream",
+            warning: false,
+            file,
+            line: pass.line,
+            message: format!("{}: {loc} proxies to {target}, but the gateway's bind is loopback: only 127.0.0.1 reaches it", at(pass)),
+            hint: format!("proxy_pass http://127.0.0.1:{};", gw.port),
+            insert: vec![],
+            insert_at: None,
+        });
+    }
+
+    let version = find(frames, "proxy_http_version");
+    if version.and_then(|v| v.args.first()).map(String::as_str) != Some("1.1") {
+        insert.push(format!("{indent}proxy_http_version 1.1;"));
+        out.push(ProxyIssue {
+            id: "proxy.http_version",
+            warning: false,
+            file,
+            line: version.map(|v| v.line).unwrap_or(pass.line),
+            message: format!("{}: {loc} proxies the gateway over HTTP/1.0 (no proxy_http_version 1.1), which cannot carry a WebSocket upgrade", at(version.unwrap_or(pass))),
+            hint: "proxy_http_version 1.1;".into(),
+            insert: vec![],
+            insert_at: None,
+        });
+    }
+
+    let (set_headers, level) = headers(frames);
+    let header = |name: &str| {
+        set_headers
+            .iter()
+            .find(|d| d.args.first().is_some_and(|a| a.eq_ignore_ascii_case(name)))
+            .and_then(|d| d.args.get(1))
+            .cloned()
+    };
+    let upgrade_ok = header("Upgrade").is_some_and(|v| v == "$http_upgrade");
+    let connection_ok = header("Connection")
+        .is_some_and(|v| v.eq_ignore_ascii_case("upgrade") || v == "$connection_upgrade");
+    if !upgrade_ok || !connection_ok {
+        // A location that gets its headers from a parent level loses them all once it has
+        // its own: copy the inherited ones along.
+        let inherited = level + 1 < frames.len();
+        if inherited {
+            for d in &set_headers {
+                let name = d.args.first().map(String::as_str).unwrap_or("");
+                if !name.eq_ignore_ascii_case("Upgrade") && !name.eq_ignore_ascii_case("Connection")
+                {
+                    let src = &tree.files[d.file].text[d.span.clone()];
+                    insert.push(format!("{indent}{src}"));
+                }
+            }
+        }
+        if !upgrade_ok {
+            insert.push(format!("{indent}proxy_set_header Upgrade $http_upgrade;"));
+        }
+        if !connection_ok {
+            insert.push(format!("{indent}proxy_set_header Connection \"upgrade\";"));
+        }
+        let missing: Vec<&str> = [
+            (!upgrade_ok).then_some("Upgrade $http_upgrade"),
+            (!connection_ok).then_some("Connection \"upgrade\""),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        out.push(ProxyIssue {
+            id: "proxy.upgrade_headers",
+            warning: false,
+            file,
+            line: pass.line,
+            message: format!("{}: {loc} does not pass the WebSocket upgrade to the gateway (missing proxy_set_header {})", at(pass), missing.join(" and ")),
+            hint: "proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\";".into(),
+            insert: vec![],
+            insert_at: None,
+        });
+    }
+
+    if let Some(xff) = set_headers.iter().find(|d| {
+        d.args
+            .first()
+            .is_some_and(|a| a.eq_ignore_ascii_case("X-Forwarded-For"))
+    }) {
+        if xff
+            .args
+            .get(1)
+            .is_some_and(|v| v == "$proxy_add_x_forwarded_for")
+        {
+            out.push(ProxyIssue {
+                id: "proxy.forwarded_for",
+                warning: true,
+                file: xff.file,
+                line: xff.line,
+                message: format!("{}: X-Forwarded-For $proxy_add_x_forwarded_for appends what the client sent; OpenClaw 2026.8+ wants the proxy to overwrite it", at(xff)),
+                hint: "proxy_set_header X-Forwarded-For $remote_addr;".into(),
+                insert: vec![],
+                insert_at: None,
+            });
+        } else if !gw.trusted_proxies_set {
+            out.push(ProxyIssue {
+                id: "proxy.forwarded_for",
+                warning: true,
+                file: xff.file,
+                line: xff.line,
+                message: format!("{}: the proxy sends X-Forwarded-For but gateway.trustedProxies is not set: OpenClaw 2026.8+ refuses the upgrade (403 proxy_attribution_required)", at(xff)),
+                hint: "set gateway.trustedProxies to [\"127.0.0.1\"] (the proxy's address as the gateway sees it)".into(),
+                insert: vec![],
+                insert_at: None,
+            });
+        }
+    }
+
+    if let Some(t) = find(frames, "proxy_read_timeout")
+        && let Some(secs) = t.args.first().and_then(|a| parse_seconds(a))
+        && secs < 60
+    {
+        out.push(ProxyIssue {
+            id: "proxy.read_timeout",
+            warning: true,
+            file: t.file,
+            line: t.line,
+            message: format!("{}: proxy_read_timeout {}s is shorter than 60 s: idle gateway connections (30 s tick) get cut", at(t), secs),
+            hint: "proxy_read_timeout 3600s;".into(),
+            insert: vec![],
+            insert_at: None,
+        });
+    }
+
+    for f in frames.iter().rev() {
+        if let Some(sso) = f
+            .directives
+            .iter()
+            .find(|d| d.name == "auth_request" || d.name.starts_with("access_by_lua"))
+        {
+            out.push(ProxyIssue {
+                id: "proxy.sso",
+                warning: true,
+                file: sso.file,
+                line: sso.line,
+                message: format!("{}: {} puts an SSO / auth layer in front of the gateway's WebSocket (YunoHost SSOwat answers with a redirect to its portal)", at(sso), sso.name),
+                hint: "let the gateway's path through without the portal, or make clients connect directly on loopback".into(),
+                insert: vec![],
+                insert_at: None,
+            });
+            break;
+        }
+    }
+
+    if !insert.is_empty() {
+        // The insertion belongs to the first issue that needs it (http_version or headers).
+        if let Some(issue) = out.iter_mut().rev().find(|i| {
+            (i.id == "proxy.upgrade_headers" || i.id == "proxy.http_version")
+                && i.file == file
+                && i.insert.is_empty()
+                && i.insert_at.is_none()
+        }) {
+            issue.insert = insert;
+            issue.insert_at = Some(pass.span.end);
+        }
+    }
+}
+
+/// The splices that insert each issue's lines after its `proxy_pass` (one per location).
+pub fn splices(tree: &Tree, issues: &[ProxyIssue], file: usize) -> Vec<Splice> {
+    let text = &tree.files[file].text;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    issues
+        .iter()
+        .filter(|i| i.file == file)
+        .filter_map(|i| {
+            i.insert_at.map(|at| {
+                Splice::insert(
+                    at,
+                    i.insert.iter().map(|l| format!("{newline}{l}")).collect(),
+                )
+            })
+        })
+        .collect()
+}
