@@ -25,7 +25,18 @@ pub fn check(
         "proxy.http_version"
     };
     for issue in found {
-        let path = facts.tree.files[issue.file].path.clone();
+        let path = match facts.tree.files.get(issue.file) {
+            Some(f) => f.path.clone(),
+            // Caddyfile issues carry usize::MAX: their path is in the message.
+            None => facts
+                .caddy
+                .iter()
+                .find(|(_, t)| {
+                    issue.message.contains(&format!(":{}:", issue.line)) && !t.is_empty()
+                })
+                .map(|(p, _)| p.clone())
+                .unwrap_or_default(),
+        };
         let mut f = Finding::new(
             issue.id,
             if issue.warning {
@@ -83,5 +94,17 @@ pub fn issues(view: &GatewayView, facts: &ProxyFacts) -> Vec<crate::proxy::analy
         external_host: external_host.as_deref(),
         trusted_proxies_set: view.get("gateway.trustedProxies").is_some(),
     };
-    analyze(&facts.tree, &gw)
+    let mut found = analyze(&facts.tree, &gw);
+    for (path, text) in &facts.caddy {
+        let mut more = crate::proxy::caddy::analyze(
+            usize::MAX,
+            &path.display().to_string(),
+            text,
+            gw.port,
+            gw.external_host,
+            gw.trusted_proxies_set,
+        );
+        found.append(&mut more);
+    }
+    found
 }

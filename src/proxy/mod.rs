@@ -1,6 +1,7 @@
 //! The reverse proxy in front of the gateway: its configuration, read and checked.
 
 pub mod analyze;
+pub mod caddy;
 pub mod nginx;
 
 use crate::error::{Error, Result};
@@ -11,6 +12,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct ProxyFacts {
     pub tree: nginx::Tree,
+    /// Caddyfiles (path, text), checked for `reverse_proxy` targets and `header_up`.
+    pub caddy: Vec<(PathBuf, String)>,
     pub main: Option<PathBuf>,
     pub source: String,
 }
@@ -20,7 +23,19 @@ pub struct ProxyFacts {
 pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
     let mut tree = nginx::Tree::default();
     let mut main = None;
+    let mut caddy = Vec::new();
     for path in paths {
+        if path.is_file()
+            && path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("Caddyfile"))
+        {
+            caddy.push((
+                path.clone(),
+                crate::config::document::read_text(path, nginx::MAX_FILE_BYTES)?,
+            ));
+            continue;
+        }
         let (files, prefix): (Vec<PathBuf>, PathBuf) = if path.is_dir() {
             let conf = path.join("nginx.conf");
             if conf.is_file() {
@@ -58,6 +73,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
     }
     Ok(ProxyFacts {
         tree,
+        caddy,
         main,
         source: paths
             .iter()
@@ -89,10 +105,15 @@ pub fn discover() -> Option<Result<ProxyFacts>> {
             return Some(nginx::Tree::from_dump(&dump).map(|tree| ProxyFacts {
                 main: None,
                 tree,
+                caddy: vec![],
                 source: "nginx -T".into(),
             }));
         }
     }
     let etc = Path::new("/etc/nginx/nginx.conf");
-    etc.is_file().then(|| load_paths(&[etc.to_path_buf()]))
+    if etc.is_file() {
+        return Some(load_paths(&[etc.to_path_buf()]));
+    }
+    let caddy = Path::new("/etc/caddy/Caddyfile");
+    caddy.is_file().then(|| load_paths(&[caddy.to_path_buf()]))
 }
