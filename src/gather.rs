@@ -121,7 +121,11 @@ fn progress_bars(
             }
             let bar = multi.add(indicatif::ProgressBar::new_spinner().with_style(style.clone()));
             let what = if deep_probe { " (as a sub-agent)" } else { "" };
-            bar.set_message(format!("probing {} {}{what}", t.side.name(), t.url));
+            bar.set_message(format!(
+                "probing {} {}{what}",
+                t.side.name(),
+                bare_url(&t.url)
+            ));
             bar.enable_steady_tick(std::time::Duration::from_millis(80));
             bars.push(bar);
         }
@@ -153,7 +157,13 @@ pub fn devices(
 pub fn reject_deep_requests(results: &[ProbeResult], cli: &OpenclawCli) -> Vec<String> {
     let mut notes = Vec::new();
     for r in results.iter().filter(|r| r.deep) {
-        let Some(id) = &r.request_id else { continue };
+        let Some(id) = r
+            .request_id
+            .as_ref()
+            .filter(|id| devices::is_safe_request_id(id))
+        else {
+            continue;
+        };
         notes.push(match cli.run(&["devices", "reject", id]) {
             Ok(_) => format!("rejected pairing request {id} that --deep created on {}", r.url),
             Err(crate::openclaw::cli::CliError::NotFound(_)) => format!(
@@ -244,5 +254,19 @@ impl Gathered {
                         && matches!(p.http_status, Some(502) | Some(504)))
             })
         })
+    }
+}
+
+/// `scheme://host:port/path` without user info or query, for progress messages.
+pub fn bare_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            let _ = u.set_username("");
+            let _ = u.set_password(None);
+            u.set_query(None);
+            u.set_fragment(None);
+            u.to_string()
+        }
+        Err(_) => "(url)".into(),
     }
 }

@@ -59,6 +59,27 @@ fn write_output(path: &std::path::Path, text: &str) -> Result<()> {
 pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, (Error, Redactor)> {
     let mut redactor = Redactor::new();
     redactor.add_env(env);
+    // URLs given on the command line or in the environment may carry credentials too.
+    if let Some(u) = env.get("OPENCLAW_GATEWAY_URL") {
+        redactor.add_url_secrets(u);
+    }
+    match &cli.command {
+        Command::Check(a) => a
+            .probe
+            .urls
+            .iter()
+            .for_each(|u| redactor.add_url_secrets(u)),
+        Command::Fix(a) => {
+            a.probe
+                .urls
+                .iter()
+                .for_each(|u| redactor.add_url_secrets(u));
+            if let Some(u) = &a.remote_url {
+                redactor.add_url_secrets(u);
+            }
+        }
+        Command::Completions { .. } => {}
+    }
     let output = cli.global.output.clone();
     match run_inner(cli, env, &mut redactor) {
         Ok(outcome) => {

@@ -17,25 +17,29 @@ pub struct Redactor {
     secrets: Vec<String>,
 }
 
-/// Key names whose values are secrets (compared case-insensitively, `_`/`-` ignored).
+/// Key names whose values are secrets (case-insensitive, `_`/`-` ignored, plurals too):
+/// anything naming a token, password, secret, credential, cookie or authorization, and any
+/// `…key` (apiKey, accessKey, privateKey…).
 fn is_secret_key(key: &str) -> bool {
     let k: String = key
         .chars()
         .filter(|c| *c != '_' && *c != '-')
         .collect::<String>()
         .to_ascii_lowercase();
+    let k = k.strip_suffix('s').unwrap_or(&k);
     [
         "token",
         "password",
         "passwd",
         "secret",
-        "apikey",
-        "privatekey",
         "credential",
         "cookie",
+        "authorization",
+        "bearer",
     ]
     .iter()
-    .any(|s| k == *s || k.ends_with(s))
+    .any(|s| k.contains(s))
+        || k.ends_with("key")
 }
 
 impl Redactor {
@@ -110,7 +114,7 @@ impl Redactor {
     }
 
     /// Passwords and token-like query parameters inside URL strings.
-    fn add_url_secrets(&mut self, value: &str) {
+    pub fn add_url_secrets(&mut self, value: &str) {
         if !value.contains("://") {
             return;
         }
@@ -194,7 +198,15 @@ mod tests {
         ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in ["bind", "url", "mode", "tokens_used_limit_x"] {
+        for k in [
+            "apiKeys",
+            "secretAccessKey",
+            "Authorization",
+            "refresh_tokens",
+        ] {
+            assert!(is_secret_key(k), "{k}");
+        }
+        for k in ["bind", "url", "mode", "port", "allowedOrigins"] {
             assert!(!is_secret_key(k), "{k}");
         }
     }

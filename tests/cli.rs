@@ -186,3 +186,39 @@ fn secrets_never_appear_in_any_output() {
     assert!(canaries.iter().all(|c| !all.contains(c)), "{all}");
     assert_eq!(checked, runs.len());
 }
+
+/// Credentials inside URLs given on the command line are secrets too.
+#[test]
+fn credentials_in_command_line_urls_are_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("ws://agent:CANARYurlpass42@127.0.0.1:{port}/?token=CANARYurltoken42");
+    for format in ["text", "json", "junit", "prometheus"] {
+        let out = cmd(dir.path())
+            .args([
+                "check",
+                "--no-config",
+                "--timeout",
+                "1s",
+                "--format",
+                format,
+                "--url",
+                &url,
+            ])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains("CANARYurlpass42") && !all.contains("CANARYurltoken42"),
+            "{format}: {all}"
+        );
+    }
+}

@@ -237,3 +237,50 @@ fn include_cycles_and_missing_includes_are_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn absurd_nesting_is_an_error_not_a_crash() {
+    let text = format!("{{a:{}{}}}", "[".repeat(10_000), "]".repeat(10_000));
+    let err = Document::parse(Path::new("deep.json"), text)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("deep.json:1:") && err.contains("nesting deeper than 128"),
+        "{err}"
+    );
+    // Brackets inside strings and comments do not count.
+    let text = format!(
+        "{{ a: '{}', /* {} */ b: 1 }}",
+        "[".repeat(500),
+        "{".repeat(500)
+    );
+    assert!(Document::parse(Path::new("ok.json"), text).is_ok());
+}
+
+#[test]
+fn inserting_into_an_object_with_only_a_comment_keeps_the_comment() {
+    let new = set(
+        &doc("c.json", "{ gateway: { /* keep me */ } }"),
+        "gateway.bind",
+        "lan",
+    );
+    assert_eq!(new, "{ gateway: { bind: \"lan\", /* keep me */ } }");
+    assert!(Document::parse(Path::new("c.json"), new).is_ok());
+}
+
+#[test]
+fn a_toml_table_include_is_not_merged_at_the_root() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gw.toml"), "bind = 'lan'\n").unwrap();
+    std::fs::write(
+        dir.path().join("openclaw.toml"),
+        "[gateway]\n\"$include\" = \"gw.toml\"\nmode = \"local\"\n",
+    )
+    .unwrap();
+    let set = ConfigSet::load(&dir.path().join("openclaw.toml"), 1 << 20).unwrap();
+    assert_eq!(
+        set.get(&["gateway", "bind"]).unwrap().node.value.as_str(),
+        Some("lan")
+    );
+    assert!(set.get(&["bind"]).is_none(), "not at the root");
+}

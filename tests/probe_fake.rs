@@ -325,7 +325,17 @@ fn a_gateway_answering_locally_counts_as_running_here() {
             .contains("a gateway answers the local probe"),
         "{via:#}"
     );
-    assert_eq!(via["fix"]["to"], format!("ws://127.0.0.1:{}", addr.port()));
+    assert!(
+        via["fix"].is_null(),
+        "a probe-only fact gets a hint, not a patch (fix does not probe): {via:#}"
+    );
+    assert!(
+        via["hint"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("ws://127.0.0.1:{}", addr.port())),
+        "{via:#}"
+    );
 }
 
 /// A `mode: "remote"` client config: no gateway on this host is not a failure.

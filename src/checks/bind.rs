@@ -60,6 +60,10 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
     let Some((bind, at)) = view.string("gateway.bind") else {
         return;
     };
+    // `${VAR}` is filled in by OpenClaw at load time: the written text is not the value.
+    if bind.contains("${") {
+        return;
+    }
     let shown = at.node.value.display();
     if !BIND_MODES.contains(&bind) {
         let normal = bind.trim().to_ascii_lowercase();

@@ -173,7 +173,7 @@ fn external_finding(
         Outcome::PairingRequired => {
             // The proxy hop makes the connection remote: evidence for the via-proxy finding.
             let note = match version {
-                Some(v) if v.as_bytes().first().is_some_and(u8::is_ascii_digit) && v < "2026.8" => " (up to ~2026.7 a proxied scope upgrade closes with 1008 pairing required)",
+                Some(v) if older_than(v, (2026, 8)) => " (up to ~2026.7 a proxied scope upgrade closes with 1008 pairing required)",
                 _ => "",
             };
             if let Some(f) = out.iter_mut().find(|f| f.id == "gateway.remote_url.via_proxy") {
@@ -257,5 +257,14 @@ fn deep_findings(probes: &[ProbeResult], out: &mut Vec<Finding>) {
                 .evidence(evidence(p)),
             );
         }
+    }
+}
+
+/// `2026.7.3` < (2026, 8); a version that is not numbers ("dev") is not known to be older.
+fn older_than(version: &str, (year, minor): (u32, u32)) -> bool {
+    let mut parts = version.split('.').map(|p| p.parse::<u32>());
+    match (parts.next(), parts.next()) {
+        (Some(Ok(y)), Some(Ok(m))) => (y, m) < (year, minor),
+        _ => false,
     }
 }

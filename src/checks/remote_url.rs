@@ -53,6 +53,10 @@ pub fn check(view: &GatewayView, out: &mut Vec<Finding>) {
 }
 
 fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
+    // `${VAR}` is filled in by OpenClaw at load time: the written text is not the URL.
+    if src.raw.contains("${") {
+        return;
+    }
     let shown = display_url(src.raw);
     let name = if src.patchable {
         "gateway.remote.url".to_string()
@@ -133,10 +137,17 @@ fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
         } else {
             env_hint(&to)
         };
+        // Only `mode: "local"` is a fact of the file; a gateway seen by the probe is not, and
+        // `fix` (which does not probe) must propose the same patches as `check`.
+        let fix = if view.mode() == Some("local") {
+            propose(to)
+        } else {
+            None
+        };
         out.push(
             finding("gateway.remote_url.via_proxy", Severity::Error, message)
                 .hint(hint)
-                .fix(propose(to)),
+                .fix(fix),
         );
         return;
     }

@@ -136,7 +136,8 @@ pub fn validate_profile(name: &str) -> Result<()> {
 }
 
 pub fn discover(flags: &DiscoveryFlags, env: &Env) -> Result<Discovered> {
-    let home = env.get("HOME").map(PathBuf::from);
+    // `~` in paths from the environment is OpenClaw's home: OPENCLAW_HOME, else HOME.
+    let home = home_dir(env).ok();
     let profile = match &flags.profile {
         Some(p) => Some(p.clone()),
         None => env.get("OPENCLAW_PROFILE").map(str::to_string),

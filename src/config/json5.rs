@@ -8,6 +8,48 @@ use jsonc_parser::ast;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 const BOM: &str = "\u{feff}";
+/// Deepest object/array nesting accepted (OpenClaw configs nest a handful of levels).
+pub const MAX_DEPTH: usize = 128;
+
+/// The offset where nesting first exceeds `max`, skipping strings and comments.
+fn too_deep(text: &str, max: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => {
+                let q = b[i];
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return Some(i);
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
 
 /// A parse failure: 1-based line and column and a message.
 #[derive(Debug)]
@@ -20,6 +62,22 @@ pub struct SyntaxError {
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let bom = if text.starts_with(BOM) { BOM.len() } else { 0 };
     let body = &text[bom..];
+    // Both parsers recurse: refuse absurd nesting before either sees it.
+    if let Some(offset) = too_deep(body, MAX_DEPTH) {
+        let prefix = &body[..offset];
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
+        return Err(SyntaxError {
+            line,
+            column,
+            message: format!("invalid JSON5: nesting deeper than {MAX_DEPTH} levels"),
+        });
+    }
     // Validate first: jsonc-parser is lenient in places OpenClaw's loader is not.
     if let Err(err) = json5::from_str::<serde::de::IgnoredAny>(body) {
         let (line, column) = err
@@ -348,13 +406,17 @@ pub fn insert_splices(
                 let comma = if layout.trailing_commas { "," } else { "" };
                 vec![Splice::insert(open, format!("{nl}{indent}{entry}{comma}"))]
             } else {
-                // `{}` or `{ }`: write `{ key: value }` on the same line.
+                // `{}` or `{ }`: write `{ key: value }` on the same line; comments inside stay.
                 let close = object.span.end - 1;
                 let entry = render_inline(keys, value, style);
-                vec![Splice {
-                    range: open..close,
-                    text: format!(" {entry} "),
-                }]
+                if text[open..close].trim().is_empty() {
+                    vec![Splice {
+                        range: open..close,
+                        text: format!(" {entry} "),
+                    }]
+                } else {
+                    vec![Splice::insert(open, format!(" {entry},"))]
+                }
             }
         }
     }

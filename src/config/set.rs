@@ -17,6 +17,9 @@ pub const MAX_INCLUDED_FILES: usize = 256;
 
 pub type DocId = usize;
 
+/// The include-map key of a document's root object.
+const ROOT_KEY: usize = usize::MAX;
+
 #[derive(Debug, Clone)]
 pub struct ConfigSet {
     /// `docs[0]` is the main file.
@@ -86,6 +89,13 @@ impl ConfigSet {
     ) -> Result<()> {
         let mut sites = Vec::new();
         collect_include_sites(&self.docs[doc].root, &mut sites);
+        // The root is keyed apart: a TOML table's span can start where the root's does.
+        if let Some(first) = sites.first_mut()
+            && self.docs[doc].root.get(INCLUDE_KEY).is_some()
+            && first.0 == self.docs[doc].root.span.start
+        {
+            first.0 = ROOT_KEY;
+        }
         for (object_start, value) in sites {
             let including = self.docs[doc].path.clone();
             let paths: Vec<(&str, &Node)> = match &value.value {
@@ -193,7 +203,12 @@ impl ConfigSet {
         out: &mut Vec<(Layer<'a>, Vec<String>)>,
         keys: &[String],
     ) {
-        if let Some(included) = self.includes.get(&(layer.doc, layer.node.span.start)) {
+        let key = if std::ptr::eq(layer.node, &self.docs[layer.doc].root) {
+            ROOT_KEY
+        } else {
+            layer.node.span.start
+        };
+        if let Some(included) = self.includes.get(&(layer.doc, key)) {
             for &id in included {
                 let root = &self.docs[id].root;
                 if root.value.as_object().is_some() {

@@ -101,13 +101,33 @@ pub fn fix(
                 ));
             }
         }
+        // All or nothing: a write that fails restores the files already written.
         for change in &changes {
-            let w =
-                super::apply::write_file(&change.path, &change.old, &change.new, !args.no_backup)?;
-            outcome.written.push(Written {
-                path: w.path,
-                backup: w.backup,
-            });
+            match super::apply::write_file(&change.path, &change.old, &change.new, !args.no_backup)
+            {
+                Ok(w) => outcome.written.push(Written {
+                    path: w.path,
+                    backup: w.backup,
+                }),
+                Err(e) => {
+                    let mut restored = Vec::new();
+                    for (done, w) in changes.iter().zip(&outcome.written) {
+                        if super::apply::write_file(&done.path, &done.new, &done.old, false).is_ok()
+                        {
+                            restored.push(w.path.display().to_string());
+                        }
+                    }
+                    let note = if restored.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            " (already written and now restored: {})",
+                            restored.join(", ")
+                        )
+                    };
+                    return Err(Error::write(&change.path, format!("{e}{note}")));
+                }
+            }
         }
         outcome.applied = true;
     }
@@ -274,7 +294,7 @@ fn restart(
         timeout: Duration::from_secs(120),
     };
     let argv_ref: Vec<&str> = argv.iter().map(String::as_str).collect();
-    let ran = cli.run(&argv_ref);
+    let ran = cli.run_detached(&argv_ref);
     let mut outcome = RestartOutcome {
         command: shown,
         ..Default::default()
@@ -399,7 +419,8 @@ fn approve_repairs(
                     .iter()
                     .filter(|r| {
                         r.is_repair
-                            && r.expires_in_ms(gather::now_ms()) != Some(0)
+                            && r.expires_in_ms(gather::now_ms())
+                                .is_some_and(|left| left > 0)
                             && !handled.contains(&r.request_id)
                     })
                     .collect();
@@ -464,18 +485,6 @@ fn approve_one(
         ok: false,
         detail: String::new(),
     };
-    let still_there = devices::list(ctx.openclaw, state_dir)
-        .map(|s| {
-            s.pending
-                .iter()
-                .any(|p| p.request_id == r.request_id && p.is_repair)
-        })
-        .unwrap_or(true);
-    if !still_there {
-        approval.detail =
-            "superseded or expired before approval (a newer request replaces it)".into();
-        return approval;
-    }
     if !args.yes {
         let question = format!(
             "approve repair request {} from device {}… ({}) for [{}] from {}?",
@@ -491,6 +500,28 @@ fn approve_one(
         };
         if !answer {
             approval.detail = "declined".into();
+            return approval;
+        }
+    }
+    // Right before approving: the same id must still be a live repair request (a retry by the
+    // device supersedes it; an answer that took long may have let it expire).
+    let now = gather::now_ms();
+    match devices::list(ctx.openclaw, state_dir) {
+        Ok(s) => {
+            let live = s.pending.iter().any(|p| {
+                p.request_id == r.request_id
+                    && p.is_repair
+                    && p.expires_in_ms(now).is_some_and(|left| left > 0)
+            });
+            if !live {
+                approval.detail =
+                    "superseded or expired before approval (a newer request replaces it)".into();
+                return approval;
+            }
+        }
+        Err(e) => {
+            approval.detail =
+                format!("not approved: cannot re-list devices right before approving: {e}");
             return approval;
         }
     }

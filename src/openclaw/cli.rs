@@ -174,6 +174,83 @@ impl OpenclawCli {
         Ok(CliOutput { stdout, stderr })
     }
 
+    /// Runs a command that may leave daemons behind (a restart): in its own process group,
+    /// output to a temporary file (a daemon keeping a pipe open cannot stall the doctor), the
+    /// whole group killed on timeout. Returns the first line of its output.
+    pub fn run_detached(&self, args: &[&str]) -> Result<String, CliError> {
+        use std::os::unix::process::CommandExt;
+        let command = self.describe(args);
+        let log = tempfile::NamedTempFile::new().map_err(|e| CliError::Failed {
+            command: command.clone(),
+            code: None,
+            message: e.to_string(),
+        })?;
+        let out = log.reopen().map_err(|e| CliError::Failed {
+            command: command.clone(),
+            code: None,
+            message: e.to_string(),
+        })?;
+        let err = log.reopen().map_err(|e| CliError::Failed {
+            command: command.clone(),
+            code: None,
+            message: e.to_string(),
+        })?;
+        let mut child = Command::new(&self.program)
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0)
+            .spawn()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                    CliError::NotFound(self.program.display().to_string())
+                }
+                _ => CliError::Failed {
+                    command: command.clone(),
+                    code: None,
+                    message: e.to_string(),
+                },
+            })?;
+        let deadline = Instant::now() + self.timeout;
+        let status = loop {
+            match child.try_wait() {
+                Ok(Some(status)) => break status,
+                Ok(None) if Instant::now() >= deadline => {
+                    let _ = Command::new("kill")
+                        .args(["-s", "KILL", "--", &format!("-{}", child.id())])
+                        .status();
+                    let _ = child.wait();
+                    return Err(CliError::Timeout {
+                        command,
+                        seconds: self.timeout.as_secs(),
+                    });
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => {
+                    return Err(CliError::Failed {
+                        command,
+                        code: None,
+                        message: e.to_string(),
+                    });
+                }
+            }
+        };
+        let mut text = String::new();
+        if let Ok(f) = log.reopen() {
+            let _ = f.take(64 * 1024).read_to_string(&mut text);
+        }
+        if !status.success() {
+            return Err(CliError::Failed {
+                command,
+                code: status.code(),
+                message: first_line(&text).unwrap_or_else(|| "no message".into()),
+            });
+        }
+        Ok(first_line(&text).unwrap_or_default())
+    }
+
     /// Runs a command whose stdout holds one JSON document (possibly after log lines).
     pub fn run_json(&self, args: &[&str]) -> Result<serde_json::Value, CliError> {
         let out = self.run(args)?;

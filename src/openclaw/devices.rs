@@ -69,9 +69,26 @@ fn entries(v: Option<&Value>) -> Vec<&Value> {
     }
 }
 
+/// A request id safe to pass to the CLI: what OpenClaw issues (UUIDs), never an option.
+pub fn is_safe_request_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id.len() <= 128
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Control characters from another program never reach the terminal.
+pub fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 pub fn parse_request(v: &Value) -> Option<PendingRequest> {
+    let request_id = string(v, "requestId").filter(|id| is_safe_request_id(id))?;
+    let string = |v: &Value, key: &str| string(v, key).map(|s| clean(&s));
     Some(PendingRequest {
-        request_id: string(v, "requestId")?,
+        request_id,
         device_id: string(v, "deviceId").unwrap_or_default(),
         client_id: string(v, "clientId").or_else(|| {
             v.pointer("/client/id")
@@ -179,6 +196,11 @@ mod tests {
         assert_eq!(r.expires_in_ms(1795520913083 + 60_000), Some(240_000));
         assert_eq!(r.expires_in_ms(1795520913083 + 600_000), Some(0));
         assert_eq!(state.paired_count, 0);
+        // An id that could act as a CLI option, or carries control characters, is refused.
+        let hostile: Value = serde_json::from_str(r#"{"pending":[{"requestId":"--url=ws://203.0.113.9:1","isRepair":true},{"requestId":"ok-1","clientId":"a\u001b]0;x\u0007","isRepair":true}],"paired":[]}"#).unwrap();
+        let state = parse_list(&hostile, "cli").unwrap();
+        assert_eq!(state.pending.len(), 1);
+        assert_eq!(state.pending[0].client_id.as_deref(), Some("a?]0;x?"));
     }
 
     #[test]

@@ -129,6 +129,9 @@ pub fn parse_time_ms(t: &str) -> Option<u64> {
     {
         return None;
     }
+    if !t.is_char_boundary(19) {
+        return None;
+    }
     let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
     let (y, mo, d, h, mi, s) = (
         num(0..4)?,
@@ -148,9 +151,9 @@ pub fn parse_time_ms(t: &str) -> Option<u64> {
     }
     let offset_min = match rest {
         "Z" | "z" | "" => 0,
-        o if o.len() == 6 && (o.starts_with('+') || o.starts_with('-')) => {
+        o if o.len() == 6 && o.is_ascii() && (o.starts_with('+') || o.starts_with('-')) => {
             let sign = if o.starts_with('-') { -1 } else { 1 };
-            sign * (o[1..3].parse::<i64>().ok()? * 60 + o[4..6].parse::<i64>().ok()?)
+            sign * (o.get(1..3)?.parse::<i64>().ok()? * 60 + o.get(4..6)?.parse::<i64>().ok()?)
         }
         _ => return None,
     };
@@ -339,6 +342,9 @@ mod tests {
             Some(1_795_518_688_775)
         );
         assert_eq!(parse_time_ms("garbage"), None);
+        // Non-ASCII where digits belong: no panic on a char boundary.
+        assert_eq!(parse_time_ms("2099-11-24T11:11:28+0é00"), None);
+        assert_eq!(parse_time_ms("2099-11-24T11:11:2é"), None);
     }
 
     #[test]

@@ -196,6 +196,19 @@ pub async fn connect_as(
         ws::handshake(&target, &settings, deadline, who, &mut result)
     );
     result.health = health;
+    // Everything below came from the server: no control characters reach a terminal.
+    let clean = |s: &mut Option<String>| {
+        if let Some(v) = s.as_mut() {
+            *v = crate::openclaw::devices::clean(v);
+        }
+    };
+    clean(&mut result.reason);
+    clean(&mut result.detail_code);
+    clean(&mut result.request_id);
+    clean(&mut result.pairing_reason);
+    clean(&mut result.location);
+    clean(&mut result.server_version);
+    result.detail = crate::openclaw::devices::clean(&result.detail);
     result.elapsed_ms = start.elapsed().as_millis() as u64;
     result
 }

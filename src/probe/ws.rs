@@ -171,6 +171,14 @@ async fn attempt(
     who: &ConnectAs,
     result: &mut ProbeResult,
 ) -> Retry {
+    // A retry starts clean: nothing from a failed attempt (1013, a request id) carries over.
+    result.http_status = None;
+    result.close_code = None;
+    result.reason = None;
+    result.detail_code = None;
+    result.request_id = None;
+    result.pairing_reason = None;
+    result.location = None;
     let Some(stream) = connect_tcp(target, settings, result).await else {
         return Retry::No;
     };
@@ -326,8 +334,9 @@ async fn attempt(
             .pointer("/details/retryAfterMs")
             .or_else(|| error.get("retryAfterMs"))
             .and_then(Value::as_u64);
-        // The close frame follows the error response.
-        let _ = next_json(&mut ws, result).await;
+        // The close frame follows the error response; a server that keeps the socket open
+        // does not turn a clear refusal into a timeout.
+        let _ = tokio::time::timeout(Duration::from_millis(1000), next_json(&mut ws, result)).await;
         if result.reason.is_none() && !message.is_empty() {
             result.reason = Some(message.clone());
         }
@@ -424,7 +433,7 @@ async fn next_json(ws: &mut Ws, result: &mut ProbeResult) -> Option<Value> {
                 if let Some(frame) = frame {
                     let code = u16::from(frame.code);
                     result.close_code = Some(code);
-                    result.reason = Some(frame.reason.as_str().to_string());
+                    result.reason = Some(crate::openclaw::devices::clean(frame.reason.as_str()));
                     classify_close(result, code, frame.reason.as_str());
                 } else {
                     result.outcome = Outcome::Closed;
