@@ -432,7 +432,16 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
         devices::check(devices, facts.now_ms, &mut findings);
     }
     if let Some(proxy) = facts.proxy {
-        proxy::check(view.as_ref(), proxy, &mut findings);
+        let probed: Vec<String> = facts
+            .probes
+            .map(|ps| {
+                ps.iter()
+                    .filter(|p| p.target == crate::probe::Side::External)
+                    .map(|p| p.url.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        proxy::check(view.as_ref(), proxy, &probed, &mut findings);
     }
     if let Some((logs, window)) = facts.logs {
         logs::check(logs, window, &mut findings);

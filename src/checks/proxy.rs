@@ -10,6 +10,7 @@ use crate::proxy::analyze::{GatewayAddress, analyze};
 pub fn check(
     view: Option<&GatewayView>,
     proxy: &Result<ProxyFacts, String>,
+    probed: &[String],
     out: &mut Vec<Finding>,
 ) {
     let facts = match proxy {
@@ -17,7 +18,7 @@ pub fn check(
         Err(_) => return,
     };
     let Some(view) = view else { return };
-    let found = issues(view, facts);
+    let found = issues(view, facts, probed);
     // The finding that absorbs the probe's symptom: the missing headers, else HTTP/1.0.
     let join_id = if found.iter().any(|i| i.id == "proxy.upgrade_headers") {
         "proxy.upgrade_headers"
@@ -80,10 +81,35 @@ pub fn check(
 }
 
 /// The proxy issues for this config's gateway.
-pub fn issues(view: &GatewayView, facts: &ProxyFacts) -> Vec<crate::proxy::analyze::ProxyIssue> {
-    let external_host = view
-        .string("gateway.remote.url")
-        .and_then(|(u, _)| super::values::split_url(u).map(|p| p.host.to_string()));
+pub fn issues(
+    view: &GatewayView,
+    facts: &ProxyFacts,
+    probed: &[String],
+) -> Vec<crate::proxy::analyze::ProxyIssue> {
+    let host_of = |u: &str| {
+        super::values::split_url(u).map(|p| {
+            p.host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string()
+        })
+    };
+    let mut hosts: Vec<String> = probed.iter().filter_map(|u| host_of(u)).collect();
+    hosts.extend(
+        view.string("gateway.remote.url")
+            .and_then(|(u, _)| host_of(u)),
+    );
+    if let Some(at) = view.get("gateway.controlUi.allowedOrigins")
+        && let crate::config::tree::NodeValue::Array(items) = &at.node.value
+    {
+        hosts.extend(
+            items
+                .iter()
+                .filter_map(|i| i.value.as_str())
+                .filter_map(host_of),
+        );
+    }
+    hosts.retain(|h| !super::values::is_loopback_host(h));
     let bind = view
         .string("gateway.bind")
         .map(|(b, _)| b)
@@ -91,7 +117,7 @@ pub fn issues(view: &GatewayView, facts: &ProxyFacts) -> Vec<crate::proxy::analy
     let gw = GatewayAddress {
         port: view.port().0,
         loopback_only: matches!(bind, "loopback" | "auto"),
-        external_host: external_host.as_deref(),
+        external_hosts: &hosts,
         trusted_proxies_set: view.get("gateway.trustedProxies").is_some(),
     };
     let mut found = analyze(&facts.tree, &gw);
@@ -101,7 +127,7 @@ pub fn issues(view: &GatewayView, facts: &ProxyFacts) -> Vec<crate::proxy::analy
             &path.display().to_string(),
             text,
             gw.port,
-            gw.external_host,
+            hosts.first().map(String::as_str),
             gw.trusted_proxies_set,
         );
         found.append(&mut more);

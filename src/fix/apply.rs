@@ -21,6 +21,24 @@ pub fn write_file(path: &Path, expected: &str, new: &str, backup: bool) -> Resul
     write_file_with(path, expected, new, backup, || {})
 }
 
+/// As `write_file`, with the backup named `.<name>.doctor-<time>.bak`: nginx's `include dir/*`
+/// (glob(3)) skips dot files, so a backup in sites-enabled/ is never loaded as configuration.
+pub fn write_file_hidden_backup(
+    path: &Path,
+    expected: &str,
+    new: &str,
+    backup: bool,
+) -> Result<Written> {
+    HIDDEN_BACKUP.with(|h| h.set(true));
+    let result = write_file_with(path, expected, new, backup, || {});
+    HIDDEN_BACKUP.with(|h| h.set(false));
+    result
+}
+
+thread_local! {
+    static HIDDEN_BACKUP: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// As `write_file`, calling `before_commit` after the new content is on disk in the
 /// temporary file and right before the final check and rename (tests use it to change the
 /// file underneath).
@@ -121,7 +139,12 @@ fn write_backup(path: &Path, target: &Path, bytes: &[u8], meta: &fs::Metadata) -
         } else {
             format!("-{attempt}")
         };
-        let candidate = target.with_file_name(format!("{name}.doctor-{stamp}{suffix}.bak"));
+        let dot = if HIDDEN_BACKUP.with(|h| h.get()) && !name.starts_with('.') {
+            "."
+        } else {
+            ""
+        };
+        let candidate = target.with_file_name(format!("{dot}{name}.doctor-{stamp}{suffix}.bak"));
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)

@@ -582,7 +582,7 @@ fn proxy_changes(
     };
     let view =
         crate::checks::values::GatewayView::new(cfg, ctx.env, report.discovered.profile.as_deref());
-    let issues = crate::checks::proxy::issues(&view, &facts);
+    let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
     let mut out = Vec::new();
     for (i, file) in facts.tree.files.iter().enumerate() {
         let splices = crate::proxy::analyze::splices(&facts.tree, &issues, i);
@@ -657,7 +657,7 @@ fn apply_proxy(
     }
     let mut written = Vec::new();
     for (path, old, new) in changes {
-        let w = super::apply::write_file(path, old, new, !args.no_backup)?;
+        let w = super::apply::write_file_hidden_backup(path, old, new, !args.no_backup)?;
         report.notes.push(format!(
             "nginx: wrote {}{}",
             w.path.display(),

@@ -24,8 +24,9 @@ pub struct GatewayAddress<'a> {
     pub port: u16,
     /// Loopback-only bind (then only 127.0.0.1/localhost/::1 reach it).
     pub loopback_only: bool,
-    /// The external URL's host, to match `server_name`.
-    pub external_host: Option<&'a str>,
+    /// The external URLs' hosts (remote.url, allowed origins, probed URLs), to match
+    /// `server_name`.
+    pub external_hosts: &'a [String],
     pub trusted_proxies_set: bool,
 }
 
@@ -189,7 +190,7 @@ fn check_location(
         )],
     };
     let hits_gateway = targets.iter().any(|(_, p)| *p == Some(gw.port));
-    let named_for_gateway = gw.external_host.is_some_and(|h| {
+    let named_for_gateway = gw.external_hosts.iter().any(|h| {
         server_names
             .iter()
             .any(|n| n.eq_ignore_ascii_case(h) || (n.starts_with("*.") && h.ends_with(&n[1..])))
@@ -219,7 +220,7 @@ fn check_location(
             warning: false,
             file,
             line: pass.line,
-            message: format!("{}: {loc} (server_name {}) proxies to {target}, but the gateway listens on port {}", at(pass), gw.external_host.unwrap_or("?"), gw.port),
+            message: format!("{}: {loc} (server_name {}) proxies to {target}, but the gateway listens on port {}", at(pass), server_names.join(" "), gw.port),
             hint: format!("proxy_pass http://127.0.0.1:{};", gw.port),
             insert: vec![],
             insert_at: None,

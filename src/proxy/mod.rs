@@ -43,7 +43,11 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
                 (vec![conf], path.clone())
             } else {
                 let pattern = path.join("**/*.conf");
-                let mut found: Vec<PathBuf> = glob::glob(&pattern.to_string_lossy())
+                let options = glob::MatchOptions {
+                    require_literal_leading_dot: true,
+                    ..Default::default()
+                };
+                let mut found: Vec<PathBuf> = glob::glob_with(&pattern.to_string_lossy(), options)
                     .map(|g| g.filter_map(|p| p.ok()).collect())
                     .unwrap_or_default();
                 found.sort();

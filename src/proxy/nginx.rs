@@ -311,13 +311,19 @@ impl Tree {
                     } else {
                         prefix.join(&pattern)
                     };
-                    let mut paths: Vec<PathBuf> = match glob::glob(&full.to_string_lossy()) {
-                        Ok(paths) => paths
-                            .filter_map(|p| p.ok())
-                            .filter(|p| p.is_file())
-                            .collect(),
-                        Err(_) => vec![],
+                    // As nginx's glob(3): `*` does not match a leading dot (backups, editors' files).
+                    let options = glob::MatchOptions {
+                        require_literal_leading_dot: true,
+                        ..Default::default()
                     };
+                    let mut paths: Vec<PathBuf> =
+                        match glob::glob_with(&full.to_string_lossy(), options) {
+                            Ok(paths) => paths
+                                .filter_map(|p| p.ok())
+                                .filter(|p| p.is_file())
+                                .collect(),
+                            Err(_) => vec![],
+                        };
                     paths.sort();
                     for p in paths {
                         let included = self.load_file(&p, prefix, depth + 1)?;

@@ -418,7 +418,7 @@ fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out:
         if !fix.diffs.is_empty() {
             let _ = writeln!(
                 out,
-                "Nothing written. Apply with: openclaw-doctor fix --apply\n"
+                "Nothing written. Apply with: openclaw-doctor fix --apply (OpenClaw config) or --apply-proxy (nginx)\n"
             );
         }
         return;

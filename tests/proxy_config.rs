@@ -1,0 +1,261 @@
+//! Real-world proxy layouts (fixtures/proxy: YunoHost app conf, Debian sites-enabled vhost with
+//! TLS, a conf.d tree with an upstream, a Caddyfile), each good and broken: the broken ones are
+//! named at file:line, and every proposed nginx patch is applied and checked by the real
+//! `nginx -t` (through `fix --apply-proxy`), after which the checks pass.
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn copy_layout(layout: &str, kind: &str, dir: &Path) -> PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/proxy")
+        .join(layout)
+        .join(kind);
+    let root = dir.join("conf");
+    for entry in walk(&src) {
+        let rel = entry.strip_prefix(&src).unwrap();
+        let dest = root.join(rel);
+        fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        let text = fs::read_to_string(&entry)
+            .unwrap()
+            .replace("@DIR@", dir.to_str().unwrap());
+        fs::write(dest, text).unwrap();
+    }
+    // A certificate for the TLS vhost (nginx -t loads it).
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["claw.example.test".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    fs::write(dir.join("cert.pem"), cert.pem()).unwrap();
+    fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
+    fs::write(
+        dir.join("openclaw.json"),
+        "{ gateway: { mode: 'local', port: 18789, bind: 'loopback', trustedProxies: ['127.0.0.1'], auth: { token: 'proxy-test-token-123456' }, remote: { url: 'ws://127.0.0.1:18789' } } }",
+    )
+    .unwrap();
+    let main = root.join("nginx.conf");
+    if main.exists() {
+        main
+    } else {
+        root.join("Caddyfile")
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn doctor(dir: &Path, args: &[&str]) -> Value {
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args(args)
+        .args(["--format", "json", "--config", "openclaw.json"])
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn proxy_findings(report: &Value) -> Vec<(String, String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"].as_str().unwrap().starts_with("proxy."))
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["file"]
+                    .as_str()
+                    .unwrap_or("")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+fn check(dir: &Path, main: &Path) -> Value {
+    doctor(
+        dir,
+        &[
+            "check",
+            "--log",
+            "/nonexistent",
+            "--only",
+            "proxy",
+            "--timeout",
+            "1s",
+            "--url",
+            "ws://claw.example.test:9",
+            "--resolve",
+            "claw.example.test:9:127.0.0.1",
+            "--proxy-config",
+            main.to_str().unwrap(),
+        ],
+    )
+}
+
+#[test]
+fn good_layouts_have_no_proxy_findings() {
+    for layout in ["yunohost", "debian-tls", "confd-tree", "caddy"] {
+        let dir = tempfile::tempdir().unwrap();
+        let main = copy_layout(layout, "good", dir.path());
+        let report = check(dir.path(), &main);
+        assert_eq!(proxy_findings(&report), vec![], "{layout}: {report:#}");
+        let status = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "proxy.upgrade_headers")
+            .unwrap()["status"]
+            .clone();
+        assert_eq!(status, "pass", "{layout}: the proxy checks ran");
+    }
+}
+
+#[test]
+fn broken_layouts_are_named_at_file_and_line() {
+    type Expected<'a> = &'a [(&'a str, &'a str, u64)];
+    let cases: &[(&str, Expected)] = &[
+        (
+            "yunohost",
+            &[
+                ("proxy.http_version", "openclaw.conf", 4),
+                ("proxy.upgrade_headers", "openclaw.conf", 4),
+            ],
+        ),
+        (
+            "debian-tls",
+            &[
+                ("proxy.http_version", "openclaw", 13),
+                ("proxy.forwarded_for", "openclaw", 16),
+                ("proxy.read_timeout", "openclaw", 17),
+            ],
+        ),
+        ("confd-tree", &[("proxy.upstream", "claw.conf", 9)]),
+        (
+            "caddy",
+            &[
+                ("proxy.upstream", "Caddyfile", 3),
+                ("proxy.forwarded_for", "Caddyfile", 3),
+            ],
+        ),
+    ];
+    for (layout, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let main = copy_layout(layout, "broken", dir.path());
+        let report = check(dir.path(), &main);
+        let found = proxy_findings(&report);
+        let expected: Vec<(String, String, u64)> = expected
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), *c))
+            .collect();
+        assert_eq!(found, expected, "{layout}: {report:#}");
+    }
+}
+
+#[test]
+fn every_proposed_nginx_patch_passes_the_real_nginx_test() {
+    for layout in ["yunohost", "debian-tls"] {
+        let dir = tempfile::tempdir().unwrap();
+        let main = copy_layout(layout, "broken", dir.path());
+        let main_arg = main.to_str().unwrap();
+        // Shown first as a diff, nothing written.
+        let shown = doctor(dir.path(), &["fix", "--proxy-config", main_arg]);
+        let diff = shown["fix"]["files"].to_string();
+        assert!(
+            diff.contains("+") && diff.contains("proxy_http_version 1.1;"),
+            "{layout}: {shown:#}"
+        );
+        // Applied: written with a backup, tested by nginx -t.
+        let applied = doctor(
+            dir.path(),
+            &["fix", "--apply-proxy", "--proxy-config", main_arg],
+        );
+        let notes = applied["notes"].to_string();
+        assert!(
+            notes.contains("configuration test (nginx -t) passed"),
+            "{layout}: {notes}"
+        );
+        assert!(notes.contains("backup"), "{layout}: {notes}");
+        let after = check(dir.path(), &main);
+        let left: Vec<String> = proxy_findings(&after)
+            .into_iter()
+            .map(|f| f.0)
+            .filter(|id| id == "proxy.http_version" || id == "proxy.upgrade_headers")
+            .collect();
+        assert!(left.is_empty(), "{layout}: still {left:?}");
+    }
+}
+
+#[test]
+fn a_patch_that_nginx_rejects_is_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = copy_layout("yunohost", "broken", dir.path());
+    // Break the main file in a way only nginx notices (an unknown directive elsewhere).
+    let conf = dir.path().join("conf/conf.d/claw.example.test.conf");
+    let original_app = fs::read_to_string(
+        dir.path()
+            .join("conf/conf.d/claw.example.test.d/openclaw.conf"),
+    )
+    .unwrap();
+    fs::write(
+        &conf,
+        fs::read_to_string(&conf)
+            .unwrap()
+            .replace("server_name", "no_such_directive x;\n    server_name"),
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "fix",
+            "--apply-proxy",
+            "--proxy-config",
+            main.to_str().unwrap(),
+            "--config",
+            "openclaw.json",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("nginx -t failed") && stderr.contains("restored"),
+        "{stderr}"
+    );
+    let app = fs::read_to_string(
+        dir.path()
+            .join("conf/conf.d/claw.example.test.d/openclaw.conf"),
+    )
+    .unwrap();
+    assert_eq!(app, original_app, "the patched file is back as it was");
+}
