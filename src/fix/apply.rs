@@ -58,6 +58,11 @@ pub fn write_file_with(
         .parent()
         .ok_or_else(|| Error::write(path, "the file has no parent directory"))?;
 
+    // An advisory lock on the file: a second doctor applying at the same time waits, then
+    // finds the file changed and refuses; the two never interleave.
+    let lock = File::open(&target).map_err(|e| Error::write(path, e.to_string()))?;
+    lock_with_timeout(&lock, std::time::Duration::from_secs(30))
+        .map_err(|m| Error::write(path, m))?;
     ensure_unchanged(path, &target, expected)?;
 
     let backup_path = if backup {
@@ -104,6 +109,27 @@ pub fn write_file_with(
         path: target,
         backup: backup_path,
     })
+}
+
+fn lock_with_timeout(file: &File, limit: std::time::Duration) -> std::result::Result<(), String> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(()),
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50))
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(format!(
+                    "another process holds the file's lock (another openclaw-doctor applying?) for over {} s; nothing written",
+                    limit.as_secs()
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(format!("cannot lock the file: {e}"));
+            }
+        }
+    }
 }
 
 fn ensure_unchanged(path: &Path, target: &Path, expected: &str) -> Result<()> {
@@ -280,6 +306,25 @@ mod tests {
             }
         }
         assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 2 }");
+    }
+
+    #[test]
+    fn a_locked_file_is_waited_for_then_refused_when_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openclaw.json");
+        fs::write(&path, "{ a: 1 }").unwrap();
+        let holder = File::open(&path).unwrap();
+        holder.lock().unwrap();
+        let p = path.clone();
+        let writer = std::thread::spawn(move || write_file(&p, "{ a: 1 }", "{ a: 2 }", false));
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        // Another doctor finishes first (replaces the file), then releases its lock.
+        fs::write(dir.path().join("new"), "{ a: 3 }").unwrap();
+        fs::rename(dir.path().join("new"), &path).unwrap();
+        holder.unlock().unwrap();
+        let err = writer.join().unwrap().unwrap_err().to_string();
+        assert!(err.contains("changed since the doctor read it"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 3 }");
     }
 
     #[test]
