@@ -189,11 +189,11 @@ pub fn logs(
 /// `24 h`, `30 min`, `7 d` for sentences.
 pub fn window_words(d: std::time::Duration) -> String {
     let s = d.as_secs();
-    if s % 86_400 == 0 && s >= 86_400 * 2 {
+    if s.is_multiple_of(86_400) && s >= 86_400 * 2 {
         format!("{} d", s / 86_400)
-    } else if s % 3600 == 0 {
+    } else if s.is_multiple_of(3600) {
         format!("{} h", s / 3600)
-    } else if s % 60 == 0 {
+    } else if s.is_multiple_of(60) {
         format!("{} min", s / 60)
     } else {
         format!("{s} s")

@@ -277,10 +277,10 @@ pub fn parse_json_output(stdout: &str) -> Option<serde_json::Value> {
     let mut offset = 0;
     for line in stdout.split_inclusive('\n') {
         let t = line.trim_start();
-        if t.starts_with('{') || t.starts_with('[') {
-            if let Ok(v) = serde_json::from_str(stdout[offset..].trim()) {
-                return Some(v);
-            }
+        if (t.starts_with('{') || t.starts_with('['))
+            && let Ok(v) = serde_json::from_str(stdout[offset..].trim())
+        {
+            return Some(v);
         }
         offset += line.len();
     }
