@@ -124,10 +124,9 @@ fn check_edit(text: &str, path: &[String], new: &str, name: &str) -> Result<(), 
     remove_path(&mut a, path);
     remove_path(&mut b, path);
     // A new key may have created empty parents: compare without them only if it was absent.
-    if existing.is_some() {
+    if let Some(span) = existing {
         prop_assert_eq!(a, b);
         // And only the value's bytes changed.
-        let span = existing.unwrap();
         prop_assert_eq!(&out[..span.start], &text[..span.start]);
         let tail = text.len() - span.end;
         prop_assert_eq!(&out[out.len() - tail..], &text[span.end..]);
