@@ -11,6 +11,9 @@ use crate::probe::{self, Outcome, ProbeResult};
 use crate::redact::Redactor;
 use std::io::IsTerminal;
 
+/// The most external URLs one run probes (all of them concurrently).
+pub const MAX_EXTERNAL_URLS: usize = 16;
+
 /// Everything gathered besides the config.
 #[derive(Debug, Default)]
 pub struct Gathered {
@@ -67,6 +70,15 @@ pub fn probes(
         &lookup,
     );
     let mut targets = targets;
+    let external = targets
+        .iter()
+        .filter(|t| t.side == probe::Side::External)
+        .count();
+    if external > MAX_EXTERNAL_URLS {
+        return Err(Error::Usage(format!(
+            "{external} external URLs to probe; at most {MAX_EXTERNAL_URLS} are probed per run"
+        )));
+    }
     if let Some(token) = token {
         for t in targets.iter_mut() {
             t.auth = Some(token.clone());

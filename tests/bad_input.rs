@@ -277,3 +277,50 @@ fn bad_arguments_exit_2() {
         );
     }
 }
+
+/// A config in a directory the doctor cannot write to: `fix --apply` refuses with exit 2 and
+/// the file is unchanged. Root writes anywhere, so as root the binary runs as `nobody`.
+#[test]
+fn read_only_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf_dir = dir.path().join("ro");
+    fs::create_dir(&conf_dir).unwrap();
+    let path = conf_dir.join("openclaw.json");
+    let text = "{ gateway: { mode: 'local', bind: 'local' } }";
+    fs::write(&path, text).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+    fs::set_permissions(&conf_dir, fs::Permissions::from_mode(0o555)).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("openclaw-doctor");
+    let is_root = fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    let mut cmd = if is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(&bin);
+        c
+    } else {
+        std::process::Command::new(&bin)
+    };
+    let out = cmd
+        .args(["fix", "--apply", "--config"])
+        .arg(&path)
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    fs::set_permissions(&conf_dir, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("not written") && stderr.contains("Permission denied"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(
+        fs::read_dir(&conf_dir).unwrap().count(),
+        1,
+        "no backup or temporary file"
+    );
+}

@@ -284,3 +284,22 @@ fn a_toml_table_include_is_not_merged_at_the_root() {
     );
     assert!(set.get(&["bind"]).is_none(), "not at the root");
 }
+
+/// OpenClaw allows includes nested ten deep; the eleventh level is refused, as there.
+#[test]
+fn include_depth_is_bounded_at_ten() {
+    let chain = |levels: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..levels {
+            std::fs::write(dir.path().join(format!("f{i}.json5")), format!("{{ $include: 'f{}.json5', k{i}: {i} }}", i + 1)).unwrap();
+        }
+        std::fs::write(dir.path().join(format!("f{levels}.json5")), "{ gateway: { bind: 'lan' } }").unwrap();
+        let result = ConfigSet::load(&dir.path().join("f0.json5"), 1 << 20).map(|s| s.docs.len());
+        (dir, result)
+    };
+    let (_d, ok) = chain(10);
+    assert_eq!(ok.unwrap(), 11, "main + ten nested includes");
+    let (_d, err) = chain(11);
+    let err = err.unwrap_err().to_string();
+    assert!(err.contains("deeper than OpenClaw's limit of 10"), "{err}");
+}

@@ -30,6 +30,8 @@ enum Fake {
     CloseMidHandshake,
     Redirect,
     Attribution,
+    /// Answers the upgrade one byte every 200 ms.
+    SlowDrip,
 }
 
 fn challenge() -> Message {
@@ -57,6 +59,10 @@ fn error_res(code: &str, detail: &str, message: &str, extra: Value) -> Message {
 
 /// Starts a fake on 127.0.0.1:0 in its own thread; returns its address.
 fn start(kind: Fake) -> SocketAddr {
+    start_on("127.0.0.1:0", kind)
+}
+
+fn start_on(bind: &'static str, kind: Fake) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -64,7 +70,7 @@ fn start(kind: Fake) -> SocketAddr {
             .build()
             .unwrap();
         rt.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let listener = TcpListener::bind(bind).await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
             let mut count = 0usize;
             let mut held = Vec::new();
@@ -85,6 +91,19 @@ fn start(kind: Fake) -> SocketAddr {
                 match kind {
                     Fake::SilentTcp => {
                         held.push(stream);
+                        continue;
+                    }
+                    Fake::SlowDrip => {
+                        tokio::spawn(async move {
+                            let mut buf = [0u8; 4096];
+                            let _ = stream.read(&mut buf).await;
+                            for b in b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" {
+                                if stream.write_all(&[*b]).await.is_err() {
+                                    return;
+                                }
+                                tokio::time::sleep(Duration::from_millis(200)).await;
+                            }
+                        });
                         continue;
                     }
                     Fake::HttpNoUpgrade | Fake::Redirect | Fake::Attribution | Fake::CloseMidHandshake => {
@@ -380,4 +399,125 @@ fn a_client_config_without_a_local_gateway_is_fine() {
         "the external URL (nothing on 443 here) fails: {report:#}"
     );
     assert_eq!(report["probes"][0]["optional"], true);
+}
+
+#[test]
+fn a_slow_drip_answer_ends_within_the_timeout() {
+    let p = assert_outcome(Fake::SlowDrip, "1000ms", "timeout");
+    assert!(p["elapsed_ms"].as_u64().unwrap() < 1300, "{p}");
+}
+
+/// Probe-only runs against several targets at once.
+fn probe_urls(urls: &[String], timeout: &str) -> (Value, Duration) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "check".to_string(),
+        "--no-config".into(),
+        "--format".into(),
+        "json".into(),
+        "--timeout".into(),
+        timeout.into(),
+    ];
+    for u in urls {
+        args.push("--url".into());
+        args.push(u.clone());
+    }
+    let start = Instant::now();
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args(&args)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        start.elapsed(),
+    )
+}
+
+#[test]
+fn ipv6_only_gateway() {
+    let addr = match std::net::TcpListener::bind("[::1]:0") {
+        Ok(_) => start_on("[::1]:0", Fake::HelloOk),
+        Err(e) => panic!(
+            "this machine has no IPv6 loopback ({e}); the probe's IPv6 path cannot be tested"
+        ),
+    };
+    let (report, _) = probe_urls(&[format!("ws://[::1]:{}", addr.port())], "2000ms");
+    assert_eq!(report["probes"][0]["outcome"], "hello_ok", "{report:#}");
+    assert_eq!(
+        report["probes"][0]["address"],
+        format!("[::1]:{}", addr.port())
+    );
+}
+
+#[test]
+fn a_redirect_loop_is_reported_not_followed() {
+    let addr = start(Fake::Redirect);
+    let (report, elapsed) = probe_urls(&[format!("ws://127.0.0.1:{}", addr.port())], "2000ms");
+    assert_eq!(report["probes"][0]["outcome"], "redirected");
+    assert!(elapsed < Duration::from_secs(2));
+}
+
+/// Every probe failing at once costs one timeout, not the sum: they run concurrently.
+#[test]
+fn total_time_is_bounded_when_every_probe_fails() {
+    let urls: Vec<String> = (0..4)
+        .map(|_| format!("ws://127.0.0.1:{}", start(Fake::SilentTcp).port()))
+        .collect();
+    let (report, elapsed) = probe_urls(&urls, "1000ms");
+    assert_eq!(report["probes"].as_array().unwrap().len(), 4);
+    assert!(
+        report["probes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["outcome"] == "timeout"),
+        "{report:#}"
+    );
+    assert!(
+        elapsed < Duration::from_millis(1000 + 800),
+        "{elapsed:?} for four silent targets at --timeout 1s"
+    );
+}
+
+#[test]
+fn external_urls_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let run = |n: usize| {
+        let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
+        cmd.args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--timeout",
+            "500ms",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path());
+        for i in 0..n {
+            cmd.args(["--url", &format!("ws://127.0.0.1:{port}/{i}")]);
+        }
+        cmd.output().unwrap()
+    };
+    let at_bound = run(16);
+    assert_eq!(
+        at_bound.status.code(),
+        Some(1),
+        "16 URLs are probed (all unreachable)"
+    );
+    let report: Value = serde_json::from_slice(&at_bound.stdout).unwrap();
+    assert_eq!(report["probes"].as_array().unwrap().len(), 16);
+    let over = run(17);
+    assert_eq!(over.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&over.stderr).contains("at most 16"));
 }

@@ -88,18 +88,20 @@ pub fn write_file_with(
     let fail = |what: &str, e: std::io::Error| {
         Error::write(path, format!("{what}: {e}; the original is unchanged"))
     };
-    temp.write_all(new.as_bytes())
+    injected(Fault::Write)
+        .and_then(|()| temp.write_all(new.as_bytes()))
         .map_err(|e| fail("writing the new content failed", e))?;
     temp.as_file()
         .set_permissions(fs::Permissions::from_mode(mode))
         .map_err(|e| fail("setting permissions failed", e))?;
     keep_owner(temp.as_file(), &meta).map_err(|e| fail("keeping the file's owner failed", e))?;
-    temp.as_file()
-        .sync_all()
+    injected(Fault::Sync)
+        .and_then(|()| temp.as_file().sync_all())
         .map_err(|e| fail("syncing the new content failed", e))?;
 
     before_commit();
     ensure_unchanged(path, &target, expected)?;
+    injected(Fault::Rename).map_err(|e| fail("replacing the file failed", e))?;
     temp.persist(&target)
         .map_err(|e| fail("replacing the file failed", e.error))?;
     if let Ok(d) = File::open(dir) {
@@ -109,6 +111,42 @@ pub fn write_file_with(
         path: target,
         backup: backup_path,
     })
+}
+
+/// Faults the tests inject to prove that a failure at any step leaves the original intact
+/// (a full disk, an I/O error on fsync, a rename refused across file systems).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Write,
+    Sync,
+    Rename,
+}
+
+thread_local! {
+    static FAULT: std::cell::Cell<Option<Fault>> = const { std::cell::Cell::new(None) };
+}
+
+/// Makes the next writes on this thread fail at `fault` (tests only; `None` clears it).
+#[doc(hidden)]
+pub fn inject_fault(fault: Option<Fault>) {
+    FAULT.with(|f| f.set(fault));
+}
+
+fn injected(step: Fault) -> std::io::Result<()> {
+    match FAULT.with(|f| f.get()) {
+        Some(f) if f == step => Err(match step {
+            Fault::Write => std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "No space left on device (simulated)",
+            ),
+            Fault::Sync => std::io::Error::other("Input/output error (simulated)"),
+            Fault::Rename => std::io::Error::new(
+                std::io::ErrorKind::CrossesDevices,
+                "Invalid cross-device link (simulated)",
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 fn lock_with_timeout(file: &File, limit: std::time::Duration) -> std::result::Result<(), String> {
@@ -325,6 +363,40 @@ mod tests {
         let err = writer.join().unwrap().unwrap_err().to_string();
         assert!(err.contains("changed since the doctor read it"), "{err}");
         assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 3 }");
+    }
+
+    /// A full disk, a failing fsync or a refused rename: the original bytes stay, no temporary
+    /// file is left behind, and the error says what failed.
+    #[test]
+    fn faults_at_every_step_leave_the_original_intact() {
+        for (fault, words) in [
+            (Fault::Write, "No space left on device"),
+            (Fault::Sync, "Input/output error"),
+            (Fault::Rename, "cross-device"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("openclaw.json");
+            fs::write(&path, "{ a: 1 }").unwrap();
+            inject_fault(Some(fault));
+            let err = write_file(&path, "{ a: 1 }", "{ a: 2 }", false)
+                .unwrap_err()
+                .to_string();
+            inject_fault(None);
+            assert!(
+                err.contains(words) && err.contains("the original is unchanged"),
+                "{fault:?}: {err}"
+            );
+            assert_eq!(fs::read_to_string(&path).unwrap(), "{ a: 1 }", "{fault:?}");
+            let names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(
+                names,
+                vec!["openclaw.json"],
+                "{fault:?}: nothing left behind"
+            );
+        }
     }
 
     #[test]
