@@ -135,6 +135,9 @@ fn secrets_never_appear_in_any_output() {
         vec!["fix", "--format", "json"],
         vec!["fix", "--apply"],
         vec!["fix", "--apply", "--format", "json"],
+        vec!["check", "--format", "junit"],
+        vec!["check", "--format", "prometheus"],
+        vec!["check", "--devices", "--format", "json"],
     ];
     let mut checked = 0;
     for args in &runs {

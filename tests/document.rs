@@ -291,9 +291,17 @@ fn include_depth_is_bounded_at_ten() {
     let chain = |levels: usize| {
         let dir = tempfile::tempdir().unwrap();
         for i in 0..levels {
-            std::fs::write(dir.path().join(format!("f{i}.json5")), format!("{{ $include: 'f{}.json5', k{i}: {i} }}", i + 1)).unwrap();
+            std::fs::write(
+                dir.path().join(format!("f{i}.json5")),
+                format!("{{ $include: 'f{}.json5', k{i}: {i} }}", i + 1),
+            )
+            .unwrap();
         }
-        std::fs::write(dir.path().join(format!("f{levels}.json5")), "{ gateway: { bind: 'lan' } }").unwrap();
+        std::fs::write(
+            dir.path().join(format!("f{levels}.json5")),
+            "{ gateway: { bind: 'lan' } }",
+        )
+        .unwrap();
         let result = ConfigSet::load(&dir.path().join("f0.json5"), 1 << 20).map(|s| s.docs.len());
         (dir, result)
     };
