@@ -311,3 +311,34 @@ fn include_depth_is_bounded_at_ten() {
     let err = err.unwrap_err().to_string();
     assert!(err.contains("deeper than OpenClaw's limit of 10"), "{err}");
 }
+
+/// At most 256 files per configuration: 255 includes load, one more is refused.
+#[test]
+fn include_count_is_bounded() {
+    let build = |n: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let list: Vec<String> = (0..n).map(|i| format!("'i{i}.json5'")).collect();
+        for i in 0..n {
+            std::fs::write(
+                dir.path().join(format!("i{i}.json5")),
+                format!("{{ k{i}: {i} }}"),
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            dir.path().join("openclaw.json"),
+            format!("{{ $include: [{}] }}", list.join(", ")),
+        )
+        .unwrap();
+        let r = ConfigSet::load(&dir.path().join("openclaw.json"), 1 << 20).map(|s| s.docs.len());
+        (dir, r)
+    };
+    let (_d, ok) = build(255);
+    assert_eq!(ok.unwrap(), 256);
+    let (_d, err) = build(256);
+    assert!(
+        err.unwrap_err()
+            .to_string()
+            .contains("more than 256 included files")
+    );
+}

@@ -32,6 +32,8 @@ enum Fake {
     Attribution,
     /// Answers the upgrade one byte every 200 ms.
     SlowDrip,
+    /// Sends one text frame of this many bytes first.
+    FrameOf(usize),
 }
 
 fn challenge() -> Message {
@@ -136,6 +138,11 @@ fn start_on(bind: &'static str, kind: Fake) -> SocketAddr {
                         }
                         Fake::Binary => {
                             let _ = ws.send(Message::Binary(vec![0, 159, 146, 150].into())).await;
+                            tokio::time::sleep(Duration::from_secs(30)).await;
+                            return;
+                        }
+                        Fake::FrameOf(n) => {
+                            let _ = ws.send(Message::Text("x".repeat(n).into())).await;
                             tokio::time::sleep(Duration::from_secs(30)).await;
                             return;
                         }
@@ -520,4 +527,14 @@ fn external_urls_are_bounded() {
     let over = run(17);
     assert_eq!(over.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&over.stderr).contains("at most 16"));
+}
+
+/// The 1 MiB frame bound, exactly: a frame of 1 MiB is read (and is not OpenClaw's), one byte
+/// more is refused as oversized.
+#[test]
+fn the_frame_bound_is_exact() {
+    let p = assert_outcome(Fake::FrameOf(1024 * 1024), "3000ms", "not_openclaw");
+    assert!(!p["detail"].as_str().unwrap().contains("oversized"), "{p}");
+    let p = assert_outcome(Fake::FrameOf(1024 * 1024 + 1), "3000ms", "closed");
+    assert!(p["detail"].as_str().unwrap().contains("oversized"), "{p}");
 }

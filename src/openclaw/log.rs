@@ -348,6 +348,30 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_bound_is_exact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("openclaw-2099-01-01.log");
+        let line = "{\"time\":\"2099-01-01T00:00:00Z\",\"message\":\"security audit: device access upgrade requested reason=scope-upgrade ip=198.51.100.7\"}\n";
+        std::fs::write(&path, line.repeat(10)).unwrap();
+        let size = (line.len() * 10) as u64;
+        let all = scan(std::slice::from_ref(&path), 0, size);
+        assert_eq!(
+            (all.scope_upgrade.count, all.truncated),
+            (10, true),
+            "exactly at the bound: all read, and the bound reached"
+        );
+        let more = scan(std::slice::from_ref(&path), 0, size + 1);
+        assert_eq!((more.scope_upgrade.count, more.truncated), (10, false));
+        let cut = scan(std::slice::from_ref(&path), 0, size - 20);
+        assert_eq!(
+            (cut.scope_upgrade.count, cut.truncated),
+            (9, true),
+            "a cut last line is not counted"
+        );
+        assert_eq!(cut.bytes, size - 20);
+    }
+
+    #[test]
     fn fields() {
         let t = "closed before connect conn=x remote=127.0.0.1 fwd=198.51.100.7 code=1008 reason=pairing required";
         assert_eq!(field(t, "fwd"), Some("198.51.100.7"));
