@@ -2,16 +2,23 @@
 //! when nothing else reports the problem.
 
 use super::{Finding, Severity};
-use crate::openclaw::log::LogEvidence;
+use crate::openclaw::log::{LogEvidence, Tally};
 
-fn attach(out: &mut [Finding], ids: &[&str], line: &str) -> bool {
-    match out.iter_mut().find(|f| ids.contains(&f.id)) {
-        Some(f) => {
-            f.evidence.push(line.to_string());
-            true
-        }
-        None => false,
-    }
+/// One kind of log event: how it reads as evidence, which findings it explains, and the
+/// finding it becomes when none of them is there.
+struct Rule<'e> {
+    tally: &'e Tally,
+    id: &'static str,
+    severity: Severity,
+    /// Words for the evidence line and for the finding's own message.
+    evidence: &'static str,
+    message: &'static str,
+    /// "from" or "forwarded from".
+    source: &'static str,
+    /// Findings this evidence joins; a predicate on the finding decides.
+    joins: fn(&Finding) -> bool,
+    path: Option<&'static str>,
+    hint: &'static str,
 }
 
 pub fn check(ev: &LogEvidence, window: &str, out: &mut Vec<Finding>) {
@@ -21,94 +28,95 @@ pub fn check(ev: &LogEvidence, window: &str, out: &mut Vec<Finding>) {
         .map(|f| f.display().to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    let read = format!(
-        "from {files}{}",
-        if ev.truncated {
-            " (stopped at the byte limit)"
-        } else {
-            ""
+    let truncated = if ev.truncated {
+        " (stopped at the byte limit)"
+    } else {
+        ""
+    };
+    let rules = [
+        Rule {
+            tally: &ev.pairing_required,
+            id: "log.pairing_required",
+            severity: Severity::Warning,
+            evidence: "connections closed with 1008 pairing required",
+            message: "connections closed with 1008 pairing required",
+            source: "forwarded from",
+            joins: |f| {
+                matches!(
+                    f.id,
+                    "gateway.remote_url.via_proxy"
+                        | "probe.pairing_required"
+                        | "devices.pending_repair"
+                )
+            },
+            path: None,
+            hint: "connections through the proxy are remote: clients on the gateway's host must use ws://127.0.0.1:<port>; approve known devices with openclaw-doctor fix --approve-repairs",
+        },
+        Rule {
+            tally: &ev.scope_upgrade,
+            id: "log.scope_upgrade",
+            severity: Severity::Info,
+            evidence: "scope-upgrade (repair) requests",
+            message: "devices asked for more scopes (scope-upgrade repair requests)",
+            source: "from",
+            joins: |f| {
+                matches!(
+                    f.id,
+                    "devices.pending_repair" | "gateway.remote_url.via_proxy"
+                )
+            },
+            path: None,
+            hint: "pending repair requests expire after 5 minutes: openclaw-doctor fix --approve-repairs --watch 5m",
+        },
+        Rule {
+            tally: &ev.unattributable,
+            id: "log.proxy_attribution",
+            severity: Severity::Warning,
+            evidence: "requests with unattributable proxy headers",
+            message: "requests arrived with forwarding headers from a proxy the gateway does not trust",
+            source: "from",
+            joins: |f| f.id == "probe.proxy_attribution",
+            path: Some("gateway.trustedProxies"),
+            hint: "set gateway.trustedProxies to the proxy's address and make the proxy overwrite X-Forwarded-For with $remote_addr",
+        },
+        Rule {
+            tally: &ev.token_mismatch,
+            id: "log.token_mismatch",
+            severity: Severity::Warning,
+            evidence: "connections refused for a wrong token",
+            message: "connections were refused for a wrong gateway token",
+            source: "from",
+            // Only a probe that was itself refused for its token is explained by these lines.
+            joins: |f| {
+                matches!(f.id, "probe.local" | "probe.external")
+                    && f.evidence.iter().any(|e| e.contains("→ auth_failed"))
+            },
+            path: None,
+            hint: "a client uses an old token: compare gateway.auth.token with the clients' gateway.remote.token / OPENCLAW_GATEWAY_TOKEN",
+        },
+    ];
+    for rule in rules {
+        if rule.tally.count == 0 {
+            continue;
         }
-    );
-    if ev.pairing_required.count > 0 {
         let line = format!(
-            "log: {} {read}",
-            ev.pairing_required.sentence(
-                "connections closed with 1008 pairing required",
-                window,
-                "forwarded from"
-            )
+            "log: {} from {files}{truncated}",
+            rule.tally.sentence(rule.evidence, window, rule.source)
         );
-        if !attach(
-            out,
-            &[
-                "gateway.remote_url.via_proxy",
-                "probe.pairing_required",
-                "devices.pending_repair",
-            ],
-            &line,
-        ) {
-            out.push(
-                Finding::new("log.pairing_required", Severity::Warning, ev.pairing_required.sentence("connections closed with 1008 pairing required", window, "forwarded from"))
-                    .hint("connections through the proxy are remote: clients on the gateway's host must use ws://127.0.0.1:<port>; approve known devices with openclaw-doctor fix --approve-repairs")
-                    .evidence(line),
-            );
-        }
-    }
-    if ev.scope_upgrade.count > 0 {
-        let line = format!(
-            "log: {} {read}",
-            ev.scope_upgrade
-                .sentence("scope-upgrade (repair) requests", window, "from")
-        );
-        if !attach(
-            out,
-            &["devices.pending_repair", "gateway.remote_url.via_proxy"],
-            &line,
-        ) {
-            out.push(
-                Finding::new("log.scope_upgrade", Severity::Info, ev.scope_upgrade.sentence("devices asked for more scopes (scope-upgrade repair requests)", window, "from"))
-                    .hint("pending repair requests expire after 5 minutes: openclaw-doctor fix --approve-repairs --watch 5m")
-                    .evidence(line),
-            );
-        }
-    }
-    if ev.unattributable.count > 0 {
-        let line = format!(
-            "log: {} {read}",
-            ev.unattributable.sentence(
-                "requests with unattributable proxy headers",
-                window,
-                "from"
-            )
-        );
-        if !attach(out, &["probe.proxy_attribution"], &line) {
-            out.push(
-                Finding::new("log.proxy_attribution", Severity::Warning, ev.unattributable.sentence("requests arrived with forwarding headers from a proxy the gateway does not trust", window, "from"))
-                    .path("gateway.trustedProxies")
-                    .hint("set gateway.trustedProxies to the proxy's address and make the proxy overwrite X-Forwarded-For with $remote_addr")
-                    .evidence(line),
-            );
-        }
-    }
-    if ev.token_mismatch.count > 0 {
-        let line = format!(
-            "log: {} {read}",
-            ev.token_mismatch
-                .sentence("connections refused for a wrong token", window, "from")
-        );
-        // Only a probe that was itself refused for its token is explained by these lines.
-        let refused = out.iter_mut().find(|f| {
-            matches!(f.id, "probe.local" | "probe.external")
-                && f.evidence.iter().any(|e| e.contains("→ auth_failed"))
-        });
-        if let Some(f) = refused {
+        if let Some(f) = out.iter_mut().find(|f| (rule.joins)(f)) {
             f.evidence.push(line);
-        } else {
-            out.push(
-                Finding::new("log.token_mismatch", Severity::Warning, ev.token_mismatch.sentence("connections were refused for a wrong gateway token", window, "from"))
-                    .hint("a client uses an old token: compare gateway.auth.token with the clients' gateway.remote.token / OPENCLAW_GATEWAY_TOKEN")
-                    .evidence(line),
-            );
+            continue;
         }
+        let mut f = Finding::new(
+            rule.id,
+            rule.severity,
+            rule.tally.sentence(rule.message, window, rule.source),
+        )
+        .hint(rule.hint)
+        .evidence(line);
+        if let Some(path) = rule.path {
+            f = f.path(path);
+        }
+        out.push(f);
     }
 }

@@ -95,26 +95,71 @@ impl OpenclawCli {
         format!("openclaw {}", args.join(" "))
     }
 
+    fn failed(command: &str, e: impl std::fmt::Display) -> CliError {
+        CliError::Failed {
+            command: command.to_string(),
+            code: None,
+            message: e.to_string(),
+        }
+    }
+
+    /// The command with the env passed through; a missing program is `NotFound`.
+    fn spawn(
+        &self,
+        args: &[&str],
+        command: &str,
+        setup: impl FnOnce(&mut Command),
+    ) -> Result<std::process::Child, CliError> {
+        let mut cmd = Command::new(&self.program);
+        cmd.args(args)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(Stdio::null());
+        setup(&mut cmd);
+        cmd.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
+                CliError::NotFound(self.program.display().to_string())
+            }
+            _ => Self::failed(command, e),
+        })
+    }
+
+    /// Waits within the timeout; past it, kills the child (its whole group when `group`).
+    fn wait(
+        &self,
+        child: &mut std::process::Child,
+        command: &str,
+        group: bool,
+    ) -> Result<std::process::ExitStatus, CliError> {
+        let deadline = Instant::now() + self.timeout;
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) if Instant::now() >= deadline => {
+                    if group {
+                        let _ = Command::new("kill")
+                            .args(["-s", "KILL", "--", &format!("-{}", child.id())])
+                            .status();
+                    } else {
+                        let _ = child.kill();
+                    }
+                    let _ = child.wait();
+                    return Err(CliError::Timeout {
+                        command: command.to_string(),
+                        seconds: self.timeout.as_secs(),
+                    });
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => return Err(Self::failed(command, e)),
+            }
+        }
+    }
+
     /// Runs `openclaw ARGS`; succeeds only on exit 0 within the timeout.
     pub fn run(&self, args: &[&str]) -> Result<CliOutput, CliError> {
         let command = self.describe(args);
-        let mut child = Command::new(&self.program)
-            .args(args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                    CliError::NotFound(self.program.display().to_string())
-                }
-                _ => CliError::Failed {
-                    command: command.clone(),
-                    code: None,
-                    message: e.to_string(),
-                },
-            })?;
+        let mut child = self.spawn(args, &command, |c| {
+            c.stdout(Stdio::piped()).stderr(Stdio::piped());
+        })?;
         // Drain both pipes in threads so a chatty CLI cannot block on a full pipe.
         let drain = |pipe: Option<Box<dyn Read + Send>>| {
             std::thread::spawn(move || {
@@ -137,28 +182,7 @@ impl OpenclawCli {
                 .take()
                 .map(|p| Box::new(p) as Box<dyn Read + Send>),
         );
-        let deadline = Instant::now() + self.timeout;
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if Instant::now() >= deadline => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(CliError::Timeout {
-                        command,
-                        seconds: self.timeout.as_secs(),
-                    });
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => {
-                    return Err(CliError::Failed {
-                        command,
-                        code: None,
-                        message: e.to_string(),
-                    });
-                }
-            }
-        };
+        let status = self.wait(&mut child, &command, false)?;
         let stdout = out.join().unwrap_or_default();
         let stderr = err.join().unwrap_or_default();
         if !status.success() {
@@ -180,63 +204,13 @@ impl OpenclawCli {
     pub fn run_detached(&self, args: &[&str]) -> Result<String, CliError> {
         use std::os::unix::process::CommandExt;
         let command = self.describe(args);
-        let log = tempfile::NamedTempFile::new().map_err(|e| CliError::Failed {
-            command: command.clone(),
-            code: None,
-            message: e.to_string(),
+        let log = tempfile::NamedTempFile::new().map_err(|e| Self::failed(&command, e))?;
+        let out = log.reopen().map_err(|e| Self::failed(&command, e))?;
+        let err = log.reopen().map_err(|e| Self::failed(&command, e))?;
+        let mut child = self.spawn(args, &command, |c| {
+            c.stdout(out).stderr(err).process_group(0);
         })?;
-        let out = log.reopen().map_err(|e| CliError::Failed {
-            command: command.clone(),
-            code: None,
-            message: e.to_string(),
-        })?;
-        let err = log.reopen().map_err(|e| CliError::Failed {
-            command: command.clone(),
-            code: None,
-            message: e.to_string(),
-        })?;
-        let mut child = Command::new(&self.program)
-            .args(args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .process_group(0)
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                    CliError::NotFound(self.program.display().to_string())
-                }
-                _ => CliError::Failed {
-                    command: command.clone(),
-                    code: None,
-                    message: e.to_string(),
-                },
-            })?;
-        let deadline = Instant::now() + self.timeout;
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break status,
-                Ok(None) if Instant::now() >= deadline => {
-                    let _ = Command::new("kill")
-                        .args(["-s", "KILL", "--", &format!("-{}", child.id())])
-                        .status();
-                    let _ = child.wait();
-                    return Err(CliError::Timeout {
-                        command,
-                        seconds: self.timeout.as_secs(),
-                    });
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => {
-                    return Err(CliError::Failed {
-                        command,
-                        code: None,
-                        message: e.to_string(),
-                    });
-                }
-            }
-        };
+        let status = self.wait(&mut child, &command, true)?;
         let mut text = String::new();
         if let Ok(f) = log.reopen() {
             let _ = f.take(64 * 1024).read_to_string(&mut text);
