@@ -177,18 +177,7 @@ fn permission_denied() {
     let path = dir.path().join("openclaw.json");
     fs::write(&path, "{ gateway: { bind: 'local' } }").unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o000)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("openclaw-doctor");
-    let is_root = fs::metadata("/proc/self")
-        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
-        .unwrap_or(false);
-    let mut cmd = if is_root {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
-        c
-    } else {
-        std::process::Command::new(&bin)
-    };
+    let mut cmd = as_unprivileged_user();
     let out = cmd
         .args(["check", "--config"])
         .arg(&path)
@@ -291,18 +280,7 @@ fn read_only_directory() {
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
     fs::set_permissions(&conf_dir, fs::Permissions::from_mode(0o555)).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("openclaw-doctor");
-    let is_root = fs::metadata("/proc/self")
-        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
-        .unwrap_or(false);
-    let mut cmd = if is_root {
-        let mut c = std::process::Command::new("setpriv");
-        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(&bin);
-        c
-    } else {
-        std::process::Command::new(&bin)
-    };
+    let mut cmd = as_unprivileged_user();
     let out = cmd
         .args(["fix", "--apply", "--config"])
         .arg(&path)
@@ -323,4 +301,21 @@ fn read_only_directory() {
         1,
         "no backup or temporary file"
     );
+}
+
+/// The binary as a user without special rights: root reads and writes anywhere, so when the
+/// tests run as root (CI) it runs as `nobody` through setpriv.
+fn as_unprivileged_user() -> std::process::Command {
+    let bin = assert_cmd::cargo::cargo_bin("openclaw-doctor");
+    let is_root = fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    if is_root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin);
+        c
+    } else {
+        std::process::Command::new(bin)
+    }
 }

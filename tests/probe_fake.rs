@@ -313,31 +313,10 @@ fn nothing_listening_is_unreachable_and_fast() {
 #[test]
 fn a_gateway_answering_locally_counts_as_running_here() {
     let addr = start(Fake::HelloOk);
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
+    let report = check_config(&format!(
         "{{ gateway: {{ port: {}, auth: {{ token: 'fake-token-0123456789' }}, remote: {{ url: 'wss://claw.example.org' }} }} }}",
         addr.port()
-    );
-    std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--timeout",
-            "1s",
-            "--resolve",
-            "claw.example.org:443:127.0.0.1",
-            "--config",
-            "openclaw.json",
-        ])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("HOME", dir.path())
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    ));
     let via = report["findings"]
         .as_array()
         .unwrap()
@@ -370,30 +349,9 @@ fn a_client_config_without_a_local_gateway_is_fine() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    let dir = tempfile::tempdir().unwrap();
-    let config = format!(
+    let report = check_config(&format!(
         "{{ gateway: {{ mode: 'remote', port: {port}, remote: {{ url: 'wss://claw.example.org', token: 'client-token-123456' }} }} }}"
-    );
-    std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
-        .args([
-            "check",
-            "--format",
-            "json",
-            "--timeout",
-            "1s",
-            "--resolve",
-            "claw.example.org:443:127.0.0.1",
-            "--config",
-            "openclaw.json",
-        ])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("HOME", dir.path())
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    ));
     let ids: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -537,4 +495,29 @@ fn the_frame_bound_is_exact() {
     assert!(!p["detail"].as_str().unwrap().contains("oversized"), "{p}");
     let p = assert_outcome(Fake::FrameOf(1024 * 1024 + 1), "3000ms", "closed");
     assert!(p["detail"].as_str().unwrap().contains("oversized"), "{p}");
+}
+
+/// `check --format json` on this config, with claw.example.org sent to loopback.
+fn check_config(config: &str) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+            "--resolve",
+            "claw.example.org:443:127.0.0.1",
+            "--config",
+            "openclaw.json",
+        ])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
 }
