@@ -5,7 +5,6 @@ use super::tree::{LineIndex, Node, NodeValue};
 use super::{json5, toml};
 use crate::error::{Error, Result};
 use serde::Serialize;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The largest config file the doctor reads (OpenClaw configs are a few KiB).
@@ -167,34 +166,12 @@ impl SetTarget {
     }
 }
 
-/// Reads a file as UTF-8 text within `max_bytes`, naming every failure precisely.
+/// Reads a regular file as UTF-8 text within `max_bytes`, naming every failure precisely.
 pub fn read_text(path: &Path, max_bytes: u64) -> Result<String> {
-    let meta = std::fs::metadata(path).map_err(|e| Error::input(path, io_reason(&e)))?;
-    if meta.is_dir() {
-        return Err(Error::input(path, "is a directory, not a config file"));
-    }
-    if meta.len() > max_bytes {
-        return Err(Error::input(
-            path,
-            format!(
-                "the file is {} bytes, over the {} byte limit for a config file",
-                meta.len(),
-                max_bytes
-            ),
-        ));
-    }
-    let file = std::fs::File::open(path).map_err(|e| Error::input(path, io_reason(&e)))?;
-    let mut bytes = Vec::new();
-    file.take(max_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::input(path, io_reason(&e)))?;
-    if bytes.len() as u64 > max_bytes {
-        return Err(Error::input(
-            path,
-            format!("the file is over the {max_bytes} byte limit for a config file"),
-        ));
-    }
-    decode(path, bytes)
+    decode(
+        path,
+        crate::input::read_bytes(path, max_bytes, crate::input::CONFIG)?,
+    )
 }
 
 fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {

@@ -1,0 +1,99 @@
+//! Reading a file named from outside (config, include, log, proxy config, token, CA): a
+//! regular file only, within a byte bound, every failure named. A FIFO, socket or device is
+//! refused at once: opened without blocking, then checked on the open descriptor, so nothing
+//! named on the command line can make the doctor wait past its timeouts.
+
+use crate::error::{Error, Result};
+use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+/// What the file is for, in messages ("over the 8388608 byte limit for a config file").
+#[derive(Debug, Clone, Copy)]
+pub struct Kind(pub &'static str);
+
+pub const CONFIG: Kind = Kind("a config file");
+
+/// Opens `path` for reading if it is a regular file; `Err` names the file and why not.
+pub fn open_regular(path: &Path, kind: Kind) -> Result<(std::fs::File, u64)> {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        // A FIFO opened for reading blocks until a writer comes; O_NONBLOCK returns at once.
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
+    if meta.is_dir() {
+        return Err(Error::input(
+            path,
+            format!("is a directory, not {}", kind.0),
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::input(
+            path,
+            format!(
+                "not a regular file ({}), not {}",
+                file_type_name(&meta),
+                kind.0
+            ),
+        ));
+    }
+    Ok((file, meta.len()))
+}
+
+/// Reads all of a regular file, refusing one over `max_bytes`.
+pub fn read_bytes(path: &Path, max_bytes: u64, kind: Kind) -> Result<Vec<u8>> {
+    let (file, len) = open_regular(path, kind)?;
+    let over = |len: String| {
+        Error::input(
+            path,
+            format!(
+                "the file is {len} bytes, over the {max_bytes} byte limit for {}",
+                kind.0
+            ),
+        )
+    };
+    if len > max_bytes {
+        return Err(over(len.to_string()));
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(over("more than that".into()));
+    }
+    Ok(bytes)
+}
+
+/// Checks that `path` names a readable regular file or a directory (for paths that may be
+/// either, such as `--log DIR`); reads nothing.
+pub fn check_named(path: &Path, kind: Kind) -> Result<()> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
+    if meta.is_dir() {
+        return std::fs::read_dir(path)
+            .map(|_| ())
+            .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)));
+    }
+    open_regular(path, kind).map(|_| ())
+}
+
+fn file_type_name(meta: &std::fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let t = meta.file_type();
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else {
+        "a special file"
+    }
+}
