@@ -25,6 +25,141 @@ pub struct Gathered {
     /// The log window, for sentences ("in the last 24 h").
     pub log_window: String,
     pub notes: Vec<String>,
+    /// Areas whose facts were not gathered, and why (`("probes", "--offline")`).
+    pub not_gathered: Vec<(&'static str, String)>,
+}
+
+/// What gathering for `check` needs besides its flags.
+pub struct Context<'a> {
+    pub cfg: Option<&'a ConfigSet>,
+    pub discovered: &'a Discovered,
+    pub env: &'a Env,
+    pub openclaw: &'a OpenclawCli,
+    pub quiet_progress: bool,
+}
+
+/// Every `--url` must be a ws, wss, http or https URL with a host and a valid port: a URL
+/// that cannot be probed is a usage error, never silently dropped.
+pub fn validate_urls(urls: &[String]) -> Result<()> {
+    for raw in urls {
+        let bad = |why: &str| {
+            Err(Error::Usage(format!(
+                "--url {:?}: {why}; give a ws://, wss://, http:// or https:// URL with a host (e.g. wss://claw.example.org)",
+                crate::checks::values::display_url(raw)
+            )))
+        };
+        let Some(parts) = crate::checks::values::split_url(raw.trim()) else {
+            return bad("not a URL with a scheme and a host");
+        };
+        if !matches!(
+            parts.scheme.to_ascii_lowercase().as_str(),
+            "ws" | "wss" | "http" | "https"
+        ) {
+            return bad(&format!("scheme {:?} cannot be probed", parts.scheme));
+        }
+        if let Some(port) = parts.port
+            && !matches!(port.parse::<u16>(), Ok(p) if p > 0)
+        {
+            return bad(&format!("port {port:?} is not a port (1 to 65535)"));
+        }
+        if url::Url::parse(raw.trim()).is_err() {
+            return bad("not a valid URL");
+        }
+    }
+    Ok(())
+}
+
+impl Gathered {
+    /// `fix` patches from the config alone; it probes only to verify a repair.
+    pub fn for_fix() -> Gathered {
+        let why = "fix does not probe before patching (--restart and --approve-repairs verify with probes)";
+        Gathered {
+            not_gathered: vec![
+                ("probes", why.into()),
+                (
+                    "devices",
+                    "fix lists devices only with --approve-repairs".into(),
+                ),
+                ("logs", "fix does not read the log".into()),
+                (
+                    "proxy",
+                    "fix reads the proxy configuration for its patches only".into(),
+                ),
+            ],
+            ..Gathered::default()
+        }
+    }
+}
+
+/// Gathers the facts `check` looks at. Files named on the command line (`--log`,
+/// `--proxy-config`) are read even with `--offline` (no network, not no files), and one that
+/// is missing, unreadable, not a regular file or unparsable stops the run (exit 2).
+pub fn for_check(
+    args: &crate::cli::CheckArgs,
+    ctx: &Context,
+    redactor: &mut Redactor,
+) -> Result<Gathered> {
+    let mut g = Gathered::default();
+    for path in &args.log {
+        crate::input::check_named(path, crate::input::Kind("a gateway log"))?;
+    }
+    let named_proxy = if args.probe.proxy_config.is_empty() {
+        None
+    } else {
+        Some(crate::proxy::load_paths(&args.probe.proxy_config)?)
+    };
+    if args.offline {
+        g.not_gathered.push(("probes", "--offline".into()));
+        g.not_gathered.push((
+            "devices",
+            "--offline (the device list needs the gateway)".into(),
+        ));
+    } else {
+        let token = token_override(args)?;
+        if let Some(t) = &token {
+            redactor.add(t.secret());
+        }
+        let results = probes(
+            &args.probe,
+            args.deep,
+            ctx.cfg,
+            ctx.discovered,
+            ctx.env,
+            redactor,
+            ctx.quiet_progress,
+            token,
+        )?;
+        g.notes.extend(reject_deep_requests(&results, ctx.openclaw));
+        g.probes = Some(results);
+        g.insecure = args.probe.insecure;
+        if args.devices || args.deep || g.any_pairing_required() {
+            g.devices = Some(devices(ctx.openclaw, ctx.discovered));
+        }
+    }
+    g.proxy = match named_proxy {
+        Some(facts) => Some(Ok(facts)),
+        None if args.no_config => {
+            g.not_gathered.push(("proxy", "--no-config".into()));
+            None
+        }
+        None if args.offline => {
+            g.not_gathered
+                .push(("proxy", "--offline (name it with --proxy-config)".into()));
+            None
+        }
+        None => proxy(&[], g.proxy_suspect()),
+    };
+    if args.no_config && args.log.is_empty() {
+        g.not_gathered
+            .push(("logs", "--no-config (name a log with --log)".into()));
+    } else if args.offline && args.log.is_empty() {
+        g.not_gathered
+            .push(("logs", "--offline (name a log with --log)".into()));
+    } else {
+        g.logs = Some(logs(&args.log, args.since));
+        g.log_window = window_words(args.since);
+    }
+    Ok(g)
 }
 
 impl Gathered {
@@ -235,8 +370,9 @@ pub fn token_override(args: &crate::cli::CheckArgs) -> Result<Option<probe::targ
     Ok(None)
 }
 
-/// The proxy configuration: the `--proxy-config` paths, else (only when `auto`) what nginx
-/// itself says (`nginx -T`) or /etc/nginx/nginx.conf.
+/// The proxy configuration: the `--proxy-config` paths (an error stops the run: the user
+/// named them), else (only when `auto`) what nginx itself says (`nginx -T`) or
+/// /etc/nginx/nginx.conf, where a failure is a fact for the report.
 pub fn proxy(
     paths: &[std::path::PathBuf],
     auto: bool,
@@ -254,18 +390,21 @@ impl Gathered {
     /// An external probe failed in a way the proxy's configuration explains.
     pub fn proxy_suspect(&self) -> bool {
         self.probes.as_ref().is_some_and(|ps| {
-            ps.iter().any(|p| {
-                p.target == probe::Side::External
-                    && matches!(
-                        p.outcome,
-                        Outcome::UpgradeNotPerformed
-                            | Outcome::ProxyAttributionRequired
-                            | Outcome::Redirected
-                    )
-                    || (p.outcome == Outcome::HttpError
-                        && matches!(p.http_status, Some(502) | Some(504)))
-            })
+            ps.iter()
+                .any(|p| p.target == probe::Side::External && fails_at_proxy(p))
         })
+    }
+}
+
+/// An outcome that the proxy's configuration can explain (only meaningful for an external
+/// probe: a local 502 is whatever holds the gateway's port, not the proxy).
+fn fails_at_proxy(p: &ProbeResult) -> bool {
+    match p.outcome {
+        Outcome::UpgradeNotPerformed | Outcome::ProxyAttributionRequired | Outcome::Redirected => {
+            true
+        }
+        Outcome::HttpError => matches!(p.http_status, Some(502) | Some(504)),
+        _ => false,
     }
 }
 

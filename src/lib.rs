@@ -120,21 +120,26 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         profile: g.profile.clone(),
         state_dir: g.state_dir.clone(),
     };
-    let command = match &cli.command {
-        Command::Completions { shell } => {
-            let mut out = Vec::new();
-            let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(*shell, &mut cmd, "openclaw-doctor", &mut out);
-            return Ok(Outcome {
-                stdout: String::from_utf8_lossy(&out).into_owned(),
-                exit_code: 0,
-            });
-        }
-        Command::Check(_) => "check",
-        Command::Fix(_) => "fix",
+    let (command, only, skip, probe_args) = match &cli.command {
+        Command::Completions { shell } => return Ok(completions(*shell)),
+        Command::Check(a) => ("check", &a.only, &a.skip, &a.probe),
+        Command::Fix(a) => ("fix", &a.only, &a.skip, &a.probe),
     };
-
+    // Arguments are judged before anything is read or probed.
+    let selector = checks::select::Selector::new(only, skip)?;
+    gather::validate_urls(&probe_args.urls)?;
     let no_config = matches!(&cli.command, Command::Check(a) if a.no_config);
+    if no_config && matches!(&cli.command, Command::Check(a) if a.offline) {
+        return Err(Error::Usage(
+            "--no-config with --offline checks nothing (no config, no probes): drop one of them"
+                .into(),
+        ));
+    }
+    if no_config && probe_args.urls.is_empty() {
+        return Err(Error::Usage(
+            "--no-config probes only the URLs you give and none was given: pass --url wss://HOST (or set OPENCLAW_DOCTOR_URL), or drop --no-config to check this host's config".into(),
+        ));
+    }
     let discovered = if no_config {
         config::Discovered {
             path: None,
@@ -161,51 +166,22 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         g.openclaw_timeout,
     );
     let quiet_progress = g.quiet || g.format == OutputFormat::Json;
-    let mut gathered = gather::Gathered::default();
-    if let Command::Check(args) = &cli.command
-        && !args.offline
-    {
-        let token = gather::token_override(args)?;
-        if let Some(t) = &token {
-            redactor.add(t.secret());
-        }
-        let results = gather::probes(
-            &args.probe,
-            args.deep,
-            cfg.as_ref(),
-            &discovered,
-            env,
+    let mut gathered = match &cli.command {
+        Command::Check(args) => gather::for_check(
+            args,
+            &gather::Context {
+                cfg: cfg.as_ref(),
+                discovered: &discovered,
+                env,
+                openclaw: &openclaw,
+                quiet_progress,
+            },
             redactor,
-            quiet_progress,
-            token,
-        )?;
-        gathered
-            .notes
-            .extend(gather::reject_deep_requests(&results, &openclaw));
-        gathered.probes = Some(results);
-        gathered.insecure = args.probe.insecure;
-        if args.devices || args.deep || gathered.any_pairing_required() {
-            gathered.devices = Some(gather::devices(&openclaw, &discovered));
-        }
-        if !args.no_config {
-            let auto = gathered.proxy_suspect();
-            gathered.proxy = gather::proxy(&args.probe.proxy_config, auto);
-        }
-        if !args.no_config {
-            gathered.logs = Some(gather::logs(&args.log, args.since));
-            gathered.log_window = gather::window_words(args.since);
-        }
-    }
+        )?,
+        _ => gather::Gathered::for_fix(),
+    };
     let (mut checks, mut findings) = run_checks(&discovered, cfg.as_ref(), env, &gathered);
-    if let Command::Check(args) = &cli.command {
-        checks::select(
-            &mut checks,
-            &mut findings,
-            &args.only,
-            &args.skip,
-            no_config,
-        );
-    }
+    selector.apply(&mut checks, &mut findings, no_config);
 
     let mut report = Report {
         command,
@@ -227,6 +203,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
             env,
             openclaw: &openclaw,
             quiet_progress,
+            selector: &selector,
         };
         fix::run::fix(args, cfg, &ctx, &mut report, redactor)?;
     }
@@ -250,6 +227,16 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         stdout,
         exit_code: report.exit_code(),
     })
+}
+
+fn completions(shell: clap_complete::Shell) -> Outcome {
+    let mut out = Vec::new();
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "openclaw-doctor", &mut out);
+    Outcome {
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        exit_code: 0,
+    }
 }
 
 /// Loads the discovered config; `None` when discovery found none (a finding, not an error).
@@ -287,6 +274,7 @@ pub(crate) fn run_checks(
             .as_ref()
             .map(|l| (l, gathered.log_window.as_str())),
         now_ms: gather::now_ms(),
+        not_gathered: &gathered.not_gathered,
     })
 }
 

@@ -8,6 +8,7 @@ mod logs;
 mod probes;
 pub mod proxy;
 mod remote_url;
+pub mod select;
 pub mod values;
 
 use crate::config::{ConfigSet, Discovered, DocId, EditValue, Env};
@@ -50,6 +51,8 @@ pub struct Facts<'a> {
     pub proxy: Option<&'a Result<crate::proxy::ProxyFacts, String>>,
     /// Now, in ms since the epoch (for request ages; a fact like any other).
     pub now_ms: u64,
+    /// Why an area's facts were not gathered (area → reason), e.g. `("probes", "--offline")`.
+    pub not_gathered: &'a [(&'static str, String)],
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -390,6 +393,9 @@ pub enum Status {
 pub struct CheckResult {
     pub id: &'static str,
     pub status: Status,
+    /// Why a check was skipped ("--offline", "no external URL to probe…"); `None` otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl CheckResult {
@@ -446,13 +452,6 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     if let Some((logs, window)) = facts.logs {
         logs::check(logs, window, &mut findings);
     }
-    let ran = |gathered: bool| {
-        if gathered {
-            Status::Pass
-        } else {
-            Status::Skipped
-        }
-    };
     let order = |id: &str| CHECKS.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
     findings.sort_by_key(|f| order(f.id));
     let results = CHECKS
@@ -463,62 +462,51 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
                 .filter(|f| f.id == def.id)
                 .map(|f| f.severity)
                 .max();
-            let status = match worst {
-                Some(Severity::Error) => Status::Error,
-                Some(Severity::Warning) => Status::Warning,
-                Some(Severity::Info) => Status::Info,
-                // Each area passes only when its facts were gathered.
-                None if def.area == "probes" => ran(facts.probes.is_some()),
-                None if def.area == "devices" => ran(facts.devices.is_some()),
-                None if def.area == "logs" => ran(facts.logs.is_some()),
-                None if def.area == "proxy" => ran(facts.proxy.is_some_and(|p| p.is_ok())),
-                None if ran_config_checks
-                    || def.id.starts_with("config.not_found")
-                    || def.id == "config.legacy_env" =>
-                {
-                    Status::Pass
-                }
-                None => Status::Skipped,
+            let (status, reason) = match worst {
+                Some(Severity::Error) => (Status::Error, None),
+                Some(Severity::Warning) => (Status::Warning, None),
+                Some(Severity::Info) => (Status::Info, None),
+                None => match why_not_run(def, facts, ran_config_checks) {
+                    Some(reason) => (Status::Skipped, Some(reason)),
+                    None => (Status::Pass, None),
+                },
             };
-            CheckResult { id: def.id, status }
+            CheckResult {
+                id: def.id,
+                status,
+                reason,
+            }
         })
         .collect();
     (results, findings)
 }
 
-/// `--only` / `--skip` (ids or areas, `probe.*`, `devices`) and `--no-config`: unselected checks
-/// are reported as skipped and their findings dropped, never passed.
-pub fn select(
-    results: &mut [CheckResult],
-    findings: &mut Vec<Finding>,
-    only: &[String],
-    skip: &[String],
-    no_config: bool,
-) {
-    let matches = |id: &str, sel: &str| {
-        let area = CHECKS
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.area)
-            .unwrap_or("");
-        crate::fix::plan::matches_selector(id, sel)
-            || area == sel.trim_end_matches(".*").trim_end_matches('*')
-    };
-    let keep = |id: &str| {
-        let area = CHECKS
-            .iter()
-            .find(|d| d.id == id)
-            .map(|d| d.area)
-            .unwrap_or("");
-        let config_based = !matches!(area, "probes" | "devices" | "logs" | "proxy");
-        !(no_config && config_based)
-            && (only.is_empty() || only.iter().any(|s| matches(id, s)))
-            && !skip.iter().any(|s| matches(id, s))
-    };
-    for r in results.iter_mut() {
-        if !keep(r.id) {
-            r.status = Status::Skipped;
-        }
+/// Why a check without findings did not pass: it passes only when the facts it looks at
+/// were gathered (a run that probed nothing must not report the probe checks as passed).
+fn why_not_run(def: &CheckDef, facts: &Facts, ran_config_checks: bool) -> Option<String> {
+    if let Some((_, reason)) = facts.not_gathered.iter().find(|(a, _)| *a == def.area) {
+        return Some(reason.clone());
     }
-    findings.retain(|f| keep(f.id));
+    match def.area {
+        "probes" => probes::why_not_run(def.id, facts.probes),
+        "devices" => facts
+            .devices
+            .is_none()
+            .then(|| "not listed (--devices, --deep, or a probe meeting pairing required)".into()),
+        "logs" => facts.logs.is_none().then(|| "the log was not read".into()),
+        "proxy" => match facts.proxy {
+            None => Some(
+                "the proxy configuration was not read (--proxy-config, or an external probe failing at the proxy)".into(),
+            ),
+            Some(Err(e)) => Some(format!("the proxy configuration could not be read: {e}")),
+            Some(Ok(_)) => None,
+        },
+        _ if ran_config_checks || def.id == "config.not_found" || def.id == "config.legacy_env" => {
+            None
+        }
+        _ => Some(match facts.config {
+            None if facts.discovered.source == "--no-config" => "--no-config".into(),
+            _ => "no config".into(),
+        }),
+    }
 }

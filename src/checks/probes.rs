@@ -59,6 +59,30 @@ pub fn check(
     deep_findings(probes, out);
 }
 
+/// Why probe check `id` without findings did not pass: the probe it judges did not run.
+pub fn why_not_run(id: &str, probes: Option<&[ProbeResult]>) -> Option<String> {
+    let Some(probes) = probes else {
+        return Some("probes not run".into());
+    };
+    let plain = |side: Side| probes.iter().any(|p| p.target == side && !p.deep);
+    match id {
+        "probe.local" => match probes.iter().find(|p| p.target == Side::Local && !p.deep) {
+            None => Some("no local probe (no config describes a gateway on this host)".into()),
+            Some(p) if p.optional && p.outcome != Outcome::HelloOk => Some(format!(
+                "gateway.mode \"remote\": no gateway answers on this host ({})",
+                p.outcome.name()
+            )),
+            Some(_) => None,
+        },
+        "probe.pairing_required" | "probe.insecure" => {
+            probes.is_empty().then(|| "nothing was probed".into())
+        }
+        _ => (!plain(Side::External)).then(|| {
+            "no external URL to probe (--url, a non-loopback gateway.remote.url, or https:// controlUi.allowedOrigins)".into()
+        }),
+    }
+}
+
 fn local_finding(view: Option<&GatewayView>, p: &ProbeResult) -> Finding {
     let addr = p.address.clone().unwrap_or_else(|| p.url.clone());
     let restart =

@@ -18,10 +18,10 @@ const RULE_PRIORITY: &[&str] = &[
     "config.type_error",
 ];
 
+/// What the user chose on top of the findings (`--only`/`--skip` already removed the
+/// findings they exclude, with the one selector `check` uses).
 #[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
-    pub only: Vec<String>,
-    pub skip: Vec<String>,
     pub bind: Option<String>,
     pub remote_url: Option<String>,
 }
@@ -43,26 +43,7 @@ pub struct Patch {
     pub decided_by: String,
 }
 
-/// Whether `id` matches a selector: an exact id, `area.*`, or an id prefix ending at a dot.
-pub fn matches_selector(id: &str, selector: &str) -> bool {
-    let selector = selector.trim();
-    if let Some(prefix) = selector
-        .strip_suffix(".*")
-        .or_else(|| selector.strip_suffix('*'))
-    {
-        return id.starts_with(prefix);
-    }
-    id == selector
-        || id
-            .strip_prefix(selector)
-            .is_some_and(|rest| rest.starts_with('.'))
-}
-
 pub fn plan(cfg: &ConfigSet, findings: &[Finding], opts: &PlanOptions) -> Vec<Patch> {
-    let selected = |id: &str| {
-        (opts.only.is_empty() || opts.only.iter().any(|s| matches_selector(id, s)))
-            && !opts.skip.iter().any(|s| matches_selector(id, s))
-    };
     let rank = |id: &str| {
         RULE_PRIORITY
             .iter()
@@ -70,7 +51,7 @@ pub fn plan(cfg: &ConfigSet, findings: &[Finding], opts: &PlanOptions) -> Vec<Pa
             .unwrap_or(usize::MAX)
     };
     let mut patches: Vec<Patch> = Vec::new();
-    for finding in findings.iter().filter(|f| selected(f.id)) {
+    for finding in findings {
         let Some(proposal) = &finding.fix else {
             continue;
         };

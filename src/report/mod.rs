@@ -60,8 +60,11 @@ pub struct Written {
 pub struct FixOutcome {
     pub patches: Vec<Patch>,
     pub diffs: Vec<FileDiff>,
+    /// Something was written (`--apply`, or `--apply-proxy` with nginx changes).
     pub applied: bool,
     pub written: Vec<Written>,
+    /// Files with changes shown but not written (e.g. the config's with `--apply-proxy` only).
+    pub pending: Vec<PathBuf>,
     /// Findings present before the patches and gone after (only with `--apply`).
     pub resolved: Vec<Finding>,
     /// Findings before the patches (the report's `findings` are those after).
@@ -154,6 +157,7 @@ impl Report {
                     EXIT_FINDINGS
                 }
             }
+            Some(fix) if !fix.pending.is_empty() => EXIT_FINDINGS,
             _ => {
                 if self.ok() {
                     EXIT_OK

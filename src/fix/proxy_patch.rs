@@ -1,0 +1,173 @@
+//! nginx patches in `fix`: the proposed insertions per file, shown as diffs, and with
+//! `--apply-proxy` written together with the config's patches, tested with `nginx -t` and
+//! rolled back when the test fails.
+
+use super::run::FixContext;
+use super::transaction::Change;
+use crate::cli::FixArgs;
+use crate::config::ConfigSet;
+use crate::error::{Error, Result};
+use crate::report::Report;
+use std::path::PathBuf;
+
+/// The nginx side of a fix: the changes and the main file (for `nginx -c`).
+#[derive(Debug, Default)]
+pub struct ProxyPlan {
+    pub changes: Vec<Change>,
+    pub main: Option<PathBuf>,
+}
+
+/// The nginx changes for the gateway's locations: read from `--proxy-config`, else (with
+/// `--apply-proxy`) from what nginx itself says.
+pub fn plan(
+    args: &FixArgs,
+    cfg: &ConfigSet,
+    ctx: &FixContext,
+    report: &mut Report,
+) -> Result<ProxyPlan> {
+    if !args.apply_proxy && args.probe.proxy_config.is_empty() {
+        return Ok(ProxyPlan::default());
+    }
+    let facts = if args.probe.proxy_config.is_empty() {
+        match crate::gather::proxy(&[], true) {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => {
+                return Err(Error::Usage(format!(
+                    "cannot read the proxy configuration: {e}"
+                )));
+            }
+            None => {
+                return Err(Error::Usage(
+                    "no nginx configuration found: pass --proxy-config PATH".into(),
+                ));
+            }
+        }
+    } else {
+        crate::proxy::load_paths(&args.probe.proxy_config)?
+    };
+    let view =
+        crate::checks::values::GatewayView::new(cfg, ctx.env, report.discovered.profile.as_deref());
+    let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
+    let mut out = ProxyPlan::default();
+    for (i, file) in facts.tree.files.iter().enumerate() {
+        let splices = crate::proxy::analyze::splices(&facts.tree, &issues, i);
+        if splices.is_empty() {
+            continue;
+        }
+        let new = crate::config::edit::apply_splices(&file.text, &splices);
+        let inserted: Vec<String> = issues
+            .iter()
+            .filter(|x| x.file == i && x.insert_at.is_some())
+            .flat_map(|x| x.insert.iter().map(|l| l.trim().to_string()))
+            .collect();
+        let ids: Vec<&str> = issues
+            .iter()
+            .filter(|x| x.file == i)
+            .map(|x| x.id)
+            .collect();
+        report.notes.push(format!(
+            "nginx: {} gets {} for {}",
+            file.path.display(),
+            inserted.join(" "),
+            ids.join(", ")
+        ));
+        out.changes.push(Change {
+            path: file.path.clone(),
+            old: file.text.clone(),
+            new,
+            hidden_backup: true,
+        });
+    }
+    if let Some(main) = facts.main {
+        report
+            .notes
+            .push(format!("nginx: main configuration {}", main.display()));
+        out.main = Some(main);
+    }
+    Ok(out)
+}
+
+/// Runs nginx with `args` (and `-c main`); `Err` carries nginx's own error line.
+pub fn nginx(main: Option<&std::path::Path>, args: &[&str]) -> std::result::Result<(), String> {
+    let program = nginx_program().ok_or_else(not_found)?;
+    let mut cmd = std::process::Command::new(&program);
+    if let Some(main) = main {
+        cmd.arg("-c").arg(main);
+    }
+    let out = cmd
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        let err = String::from_utf8_lossy(&out.stderr);
+        Err(err
+            .lines()
+            .find(|l| l.contains("emerg") || l.contains("error"))
+            .unwrap_or(err.trim())
+            .to_string())
+    }
+}
+
+/// nginx on PATH, else where Debian and source builds put it.
+pub fn nginx_program() -> Option<PathBuf> {
+    // TEMPORARY until proxy::nginx_bin lands.
+    let on_path = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("nginx"))
+            .find(|c| c.is_file())
+    });
+    on_path.or_else(|| {
+        [
+            "/usr/sbin/nginx",
+            "/usr/local/sbin/nginx",
+            "/usr/local/nginx/sbin/nginx",
+        ]
+        .iter()
+        .map(PathBuf::from)
+        .find(|c| c.is_file())
+    })
+}
+
+fn not_found() -> String {
+    "nginx not found (looked on PATH and in /usr/sbin, /usr/local/sbin, /usr/local/nginx/sbin)"
+        .into()
+}
+
+/// Before the first write: `--apply-proxy` with changes needs an nginx to test them with.
+pub fn require_nginx() -> Result<()> {
+    match nginx_program() {
+        Some(_) => Ok(()),
+        None => Err(Error::Usage(format!(
+            "{}: --apply-proxy tests every patch with nginx -t; nothing was written",
+            not_found()
+        ))),
+    }
+}
+
+/// After the writes: `nginx -t`, then `--reload-proxy`. `Err` is nginx's message when the
+/// test failed (the caller rolls back).
+pub fn test_and_reload(
+    args: &FixArgs,
+    main: Option<&std::path::Path>,
+    notes: &mut Vec<String>,
+) -> std::result::Result<(), String> {
+    nginx(main, &["-t", "-q"])?;
+    notes.push("nginx: configuration test (nginx -t) passed".into());
+    if args.reload_proxy {
+        match nginx(main, &["-s", "reload"]) {
+            Ok(()) => notes.push("nginx: reloaded (nginx -s reload)".into()),
+            Err(e) => notes.push(format!(
+                "nginx: reload failed: {e}; reload it yourself (systemctl reload nginx)"
+            )),
+        }
+    } else {
+        notes.push(
+            "nginx: reload it to use the change: systemctl reload nginx (or fix --reload-proxy)"
+                .into(),
+        );
+    }
+    Ok(())
+}
