@@ -66,7 +66,7 @@ Checks (stable ids; severity as reported):
 Probe outcomes (JSON probes[].outcome): hello_ok, dns_error, unreachable, timeout, tls_error,
 redirected, upgrade_not_performed, proxy_attribution_required, http_error, not_openclaw,
 auth_failed, pairing_required, device_identity_required, protocol_mismatch, gateway_starting,
-closed, token_withheld.
+closed, token_withheld, probe_failed.
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 could not run.";
 
@@ -359,12 +359,25 @@ pub struct FixArgs {
     #[arg(long, requires = "apply")]
     pub no_backup: bool,
 
-    /// Only patches for these check ids (or `area.*`); repeatable
-    #[arg(long, value_name = "ID")]
+    /// Only patches for these checks: ids or areas (`remote_url.*`, `gateway`), repeatable or
+    /// comma-separated, as for check [env: OPENCLAW_DOCTOR_ONLY]
+    #[arg(
+        long,
+        value_name = "ID",
+        value_delimiter = ',',
+        env = "OPENCLAW_DOCTOR_ONLY",
+        hide_env = true
+    )]
     pub only: Vec<String>,
 
-    /// No patches for these check ids (or `area.*`); repeatable
-    #[arg(long, value_name = "ID")]
+    /// No patches for these checks: ids or areas, as for check [env: OPENCLAW_DOCTOR_SKIP]
+    #[arg(
+        long,
+        value_name = "ID",
+        value_delimiter = ',',
+        env = "OPENCLAW_DOCTOR_SKIP",
+        hide_env = true
+    )]
     pub skip: Vec<String>,
 
     /// Set gateway.bind to this mode instead of the proposed one

@@ -78,7 +78,7 @@ pub fn why_not_run(id: &str, probes: Option<&[ProbeResult]>) -> Option<String> {
             probes.is_empty().then(|| "nothing was probed".into())
         }
         _ => (!plain(Side::External)).then(|| {
-            "no external URL to probe (--url, a non-loopback gateway.remote.url, or https:// controlUi.allowedOrigins)".into()
+            "no external URL (--url, a non-loopback gateway.remote.url or an https:// allowed origin)".into()
         }),
     }
 }

@@ -226,7 +226,9 @@ pub fn scan(files: &[PathBuf], since_ms: u64, max_bytes: u64) -> LogEvidence {
 }
 
 fn scan_file(path: &Path, since_ms: u64, max_bytes: u64, ev: &mut LogEvidence) {
-    let Ok(file) = std::fs::File::open(path) else {
+    // Regular files only: a FIFO named like a log in the directory must not block the run.
+    let Ok((file, _)) = crate::input::open_regular(path, crate::input::Kind("a gateway log"))
+    else {
         return;
     };
     let mut reader =

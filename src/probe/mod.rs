@@ -38,6 +38,9 @@ pub enum Outcome {
     /// The path reaches OpenClaw (challenge received) but the token was not sent: plain
     /// `ws://` to a host that is not loopback.
     TokenWithheld,
+    /// The probe itself failed (its task panicked or was cancelled): nothing was learnt, so
+    /// it is an error, never a pass.
+    ProbeFailed,
 }
 
 impl Outcome {
@@ -60,6 +63,7 @@ impl Outcome {
             Outcome::GatewayStarting => "gateway_starting",
             Outcome::Closed => "closed",
             Outcome::TokenWithheld => "token_withheld",
+            Outcome::ProbeFailed => "probe_failed",
         }
     }
 }
@@ -152,12 +156,44 @@ pub async fn run_all(
     for f in futures {
         handles.push(tokio::spawn(f));
     }
+    let mut meta = Vec::new();
+    for target in targets {
+        meta.push((target, false));
+        if deep {
+            meta.push((target, true));
+        }
+    }
+    collect(handles, &meta, on_done).await
+}
+
+/// Awaits every probe task; one that panicked or was cancelled becomes a `probe_failed`
+/// result for its target (an error finding), so no probe can vanish from the report.
+async fn collect(
+    handles: Vec<tokio::task::JoinHandle<ProbeResult>>,
+    meta: &[(&ProbeTarget, bool)],
+    on_done: impl Fn(usize, &ProbeResult),
+) -> Vec<ProbeResult> {
     let mut results = Vec::new();
     for (i, handle) in handles.into_iter().enumerate() {
-        if let Ok(result) = handle.await {
-            on_done(i, &result);
-            results.push(result);
-        }
+        let result = match handle.await {
+            Ok(result) => result,
+            Err(e) => {
+                let Some((target, deep)) = meta.get(i) else {
+                    continue;
+                };
+                let mut r = ProbeResult::new(target, *deep);
+                r.outcome = Outcome::ProbeFailed;
+                r.optional = false;
+                r.detail = if e.is_panic() {
+                    "the probe failed inside the doctor (a panic); this is a bug in openclaw-doctor, please report it".into()
+                } else {
+                    "the probe was cancelled before it finished".into()
+                };
+                r
+            }
+        };
+        on_done(i, &result);
+        results.push(result);
     }
     results
 }
@@ -211,4 +247,60 @@ pub async fn connect_as(
     result.detail = crate::openclaw::devices::clean(&result.detail);
     result.elapsed_ms = start.elapsed().as_millis() as u64;
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> ProbeTarget {
+        ProbeTarget {
+            side: Side::Local,
+            url: "ws://127.0.0.1:18789".into(),
+            host: "127.0.0.1".into(),
+            port: 18789,
+            tls: false,
+            verify_tls: false,
+            auth: None,
+            source: "test".into(),
+            optional: true,
+        }
+    }
+
+    #[test]
+    fn a_panicked_or_cancelled_probe_is_a_failure_not_a_gap() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let t = target();
+        let results = rt.block_on(async {
+            let panics: tokio::task::JoinHandle<ProbeResult> =
+                tokio::spawn(async { panic!("simulated probe bug") });
+            let cancelled: tokio::task::JoinHandle<ProbeResult> = tokio::spawn(async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                unreachable!()
+            });
+            cancelled.abort();
+            collect(
+                vec![panics, cancelled],
+                &[(&t, false), (&t, true)],
+                |_, _| {},
+            )
+            .await
+        });
+        assert_eq!(results.len(), 2);
+        assert!(results.iter().all(|r| r.outcome == Outcome::ProbeFailed));
+        assert!(
+            results.iter().all(|r| !r.optional),
+            "a failure is never optional"
+        );
+        assert!(results[0].detail.contains("panic"), "{}", results[0].detail);
+        assert!(
+            results[1].detail.contains("cancelled"),
+            "{}",
+            results[1].detail
+        );
+        assert!(results[1].deep);
+    }
 }

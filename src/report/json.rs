@@ -61,16 +61,24 @@ pub fn render(report: &Report) -> String {
                     "path": d.path,
                     "diff": super::super::fix::diff::unified(&d.old, &d.new, &file_name(&d.path), &super::style::Style::plain()),
                     "backup": written.and_then(|w| w.backup.clone()),
+                    "written": written.is_some(),
                 })
             }).collect::<Vec<_>>(),
             "resolved": fix.resolved.iter().map(finding).collect::<Vec<_>>(),
             "written": fix.written.iter().map(|w| json!({ "path": w.path, "backup": w.backup })).collect::<Vec<_>>(),
+            "pending": fix.pending,
         });
-        root["applied"] = if fix.applied {
-            json!(fix.patches.iter().map(patch).collect::<Vec<_>>())
-        } else {
-            json!([])
-        };
+        // The config patches whose file was written (not those left pending).
+        root["applied"] = json!(
+            fix.patches
+                .iter()
+                .filter(|p| fix
+                    .written
+                    .iter()
+                    .any(|w| w.path == p.file || same_file(&w.path, &p.file)))
+                .map(patch)
+                .collect::<Vec<_>>()
+        );
         if let Some(repair) = &report.repair {
             root["fix"]["restart"] = json!(repair.restart);
             root["fix"]["approved"] = json!(repair.approved);

@@ -72,7 +72,12 @@ pub fn render(report: &Report) -> String {
             let failing = findings.iter().any(|f| f.severity >= report.fail_on);
             if result.status == Status::Skipped {
                 s += 1;
-                cases.push_str(">\n      <skipped message=\"not run (no config, --offline, --no-config or --skip)\"/>\n    </testcase>\n");
+                let why = result.reason.as_deref().unwrap_or("not run");
+                let _ = write!(
+                    cases,
+                    ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                    escape(why)
+                );
             } else if failing {
                 f += 1;
                 let first = findings

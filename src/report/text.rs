@@ -126,19 +126,38 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
         }
         if let Some(def) = def
             && def.area != area
-            && !opts.quiet
         {
             area = def.area;
+            // An area skipped as a whole for one reason is one line, not one per check.
+            if let Some(reason) = area_skipped(report, area)
+                && !opts.verbose
+            {
+                let _ = writeln!(
+                    out,
+                    "{}  {} {}",
+                    s.bold(area),
+                    s.symbol(Status::Skipped),
+                    s.dim(&format!("skipped: {reason}"))
+                );
+                continue;
+            }
             let _ = writeln!(out, "{}", s.bold(area));
+        }
+        if area_skipped(report, area).is_some() && !opts.verbose {
+            continue;
         }
         if findings.is_empty() {
             let explain = match (opts.verbose, def) {
                 (true, Some(def)) => format!("  {}", s.dim(def.explain)),
                 _ => String::new(),
             };
+            let reason = match &result.reason {
+                Some(r) => format!("  {}", s.dim(&format!("(skipped: {r})"))),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {} {}{explain}",
+                "  {} {}{reason}{explain}",
                 s.symbol(result.status),
                 s.dim(result.id)
             );
@@ -149,6 +168,20 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
         }
     }
     out.push('\n');
+}
+
+/// The one reason every check of `area` was skipped for, if they all were for the same one.
+fn area_skipped<'a>(report: &'a Report, area: &str) -> Option<&'a str> {
+    let mut reasons = report
+        .checks
+        .iter()
+        .filter(|r| CHECKS.iter().any(|d| d.id == r.id && d.area == area))
+        .map(|r| match (r.status, &r.reason) {
+            (Status::Skipped, Some(reason)) => Some(reason.as_str()),
+            _ => None,
+        });
+    let first = reasons.next()??;
+    reasons.all(|r| r == Some(first)).then_some(first)
 }
 
 /// One line per probe, in a stable order (local first, then each external URL).
@@ -422,6 +455,14 @@ fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out:
             );
         }
         return;
+    }
+    for p in &fix.pending {
+        let _ = writeln!(
+            out,
+            "{} not written: {} (its patch needs --apply for the OpenClaw config, --apply-proxy for nginx)",
+            s.symbol(Status::Warning),
+            p.display()
+        );
     }
     for w in &fix.written {
         match &w.backup {
