@@ -42,8 +42,8 @@ pub fn client_config(cacerts: &[std::path::PathBuf], system_roots: bool) -> Resu
 }
 
 fn add_pem(roots: &mut RootCertStore, path: &Path) -> Result<()> {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| Error::input(path, format!("cannot read PEM certificates: {e}")))?
+    let bytes = crate::input::read_bytes(path, 4 * 1024 * 1024, crate::input::Kind("a PEM file"))?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| Error::input(path, format!("invalid PEM certificate: {e}")))?;
     if certs.is_empty() {

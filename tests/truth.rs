@@ -1,0 +1,592 @@
+//! Issue #10, "Truth": a run that checked nothing never passes, files named on the command
+//! line are read or refused, `fix` writes config and nginx files all or nothing and says what
+//! it wrote. Each test here was seen failing with the behaviour it guards taken out.
+
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const SEED: &str = "fixtures/seed-check/in/openclaw.json";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|_| panic!("not JSON:\n{}\n{}", self.stdout, self.stderr))
+    }
+
+    /// Exit 2 with exactly one line on stderr containing every one of `words`.
+    fn refused(&self, words: &[&str]) {
+        assert_eq!(self.code, Some(2), "{}{}", self.stdout, self.stderr);
+        assert_eq!(self.stderr.lines().count(), 1, "one line: {}", self.stderr);
+        for w in words {
+            assert!(self.stderr.contains(w), "{w:?} not in {}", self.stderr);
+        }
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+    }
+}
+
+fn doctor_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").expect("binary");
+    cmd.args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .timeout(Duration::from_secs(60));
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn doctor(args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    doctor_in(dir.path(), args, &[])
+}
+
+fn status<'a>(report: &'a Value, id: &str) -> (&'a str, Option<&'a str>) {
+    let c = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}"));
+    (c["status"].as_str().expect("status"), c["reason"].as_str())
+}
+
+fn ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+fn seed() -> String {
+    root().join(SEED).to_string_lossy().into_owned()
+}
+
+/// A port nothing listens on (bound, then released).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+#[test]
+fn no_config_without_a_url_is_a_usage_error() {
+    doctor(&["check", "--no-config"]).refused(&["--no-config", "--url"]);
+    let dir = tempfile::tempdir().expect("dir");
+    doctor_in(
+        dir.path(),
+        &["check"],
+        &[("OPENCLAW_DOCTOR_NO_CONFIG", "true")],
+    )
+    .refused(&["--no-config", "--url"]);
+    doctor(&["check", "--no-config", "--offline", "--url", "wss://h"]).refused(&["checks nothing"]);
+}
+
+#[test]
+fn a_url_that_cannot_be_probed_is_a_usage_error_naming_it() {
+    for (url, words) in [
+        ("claw.example.org", &["claw.example.org", "scheme"][..]),
+        (
+            "wss://host:99999/",
+            &["wss://host:99999/", "not a port"][..],
+        ),
+        ("wss://host:0/", &["wss://host:0/", "not a port"][..]),
+        ("ftp://claw.example.org", &["\"ftp\" cannot be probed"][..]),
+        ("wss://", &["wss://", "scheme and a host"][..]),
+    ] {
+        doctor(&["check", "--no-config", "--url", url]).refused(words);
+        doctor(&["check", "--offline", "--config", &seed(), "--url", url]).refused(words);
+    }
+    // Through the environment too, and for fix.
+    let dir = tempfile::tempdir().expect("dir");
+    doctor_in(
+        dir.path(),
+        &["check", "--no-config"],
+        &[("OPENCLAW_DOCTOR_URL", "claw.example.org")],
+    )
+    .refused(&["claw.example.org"]);
+    doctor(&["fix", "--config", &seed(), "--url", "claw.example.org"])
+        .refused(&["claw.example.org"]);
+}
+
+#[test]
+fn probe_checks_whose_probe_did_not_run_are_skipped_with_the_reason() {
+    let port = closed_port();
+    let url = format!("ws://127.0.0.1:{port}");
+    let r = doctor(&[
+        "check",
+        "--no-config",
+        "--url",
+        &url,
+        "--timeout",
+        "2s",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let report = r.json();
+    let (local, why) = status(&report, "probe.local");
+    assert_eq!(local, "skipped", "{report:#}");
+    assert!(why.is_some_and(|w| w.contains("no local probe")), "{why:?}");
+    assert_eq!(status(&report, "probe.external").0, "error");
+    // With a config but no external URL: the external checks are skipped, not passed.
+    let dir = tempfile::tempdir().expect("dir");
+    fs::write(
+        dir.path().join("openclaw.json"),
+        format!("{{ gateway: {{ mode: 'local', port: {port} }} }}"),
+    )
+    .expect("write");
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "check",
+            "--config",
+            "openclaw.json",
+            "--timeout",
+            "2s",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let report = r.json();
+    for id in [
+        "probe.external",
+        "probe.proxy_upgrade",
+        "probe.proxy_attribution",
+        "probe.proxy_upstream",
+        "probe.proxy_redirect",
+        "probe.tls",
+    ] {
+        let (s, why) = status(&report, id);
+        assert_eq!(s, "skipped", "{id}: {report:#}");
+        assert!(why.is_some_and(|w| w.contains("no external URL")), "{id}");
+    }
+    assert_eq!(status(&report, "probe.local").0, "error");
+    // Every check that did not run says why.
+    for c in report["checks"].as_array().expect("checks") {
+        if c["status"] == "skipped" {
+            assert!(c["reason"].is_string(), "no reason: {c}");
+        }
+    }
+}
+
+#[test]
+fn the_text_and_junit_reports_say_why_an_area_was_skipped() {
+    let r = doctor(&["check", "--offline", "--config", &seed()]);
+    assert!(
+        r.stdout.contains("probes  - skipped: --offline"),
+        "{}",
+        r.stdout
+    );
+    let r = doctor(&[
+        "check",
+        "--offline",
+        "--config",
+        &seed(),
+        "--format",
+        "junit",
+    ]);
+    assert!(
+        r.stdout
+            .contains("name=\"probe.local\" time=\"0\">\n      <skipped message=\"--offline\"/>"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn named_files_that_are_missing_are_refused() {
+    let s = seed();
+    for flag in ["--log", "--proxy-config"] {
+        for offline in [true, false] {
+            let mut args = vec!["check", "--config", &s, flag, "/nonexistent/x.log"];
+            if offline {
+                args.push("--offline");
+            } else {
+                args.extend(["--timeout", "1s"]);
+            }
+            doctor(&args).refused(&["/nonexistent/x.log", "no such"]);
+        }
+    }
+}
+
+#[test]
+fn special_files_are_refused_at_once_naming_them() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let fifo = fifo.to_string_lossy().into_owned();
+    let s = seed();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["check", "--offline", "--config", &fifo],
+        vec!["fix", "--apply", "--config", &fifo],
+        vec!["check", "--offline", "--config", &s, "--log", &fifo],
+        vec![
+            "check",
+            "--offline",
+            "--config",
+            &s,
+            "--proxy-config",
+            &fifo,
+        ],
+        vec![
+            "check",
+            "--no-config",
+            "--url",
+            "ws://127.0.0.1:9",
+            "--token-file",
+            &fifo,
+        ],
+        vec![
+            "check",
+            "--no-config",
+            "--url",
+            "wss://127.0.0.1:9",
+            "--cacert",
+            &fifo,
+        ],
+    ];
+    for args in &cases {
+        let start = Instant::now();
+        let r = doctor(args);
+        r.refused(&[&fifo, "not a regular file (a FIFO)"]);
+        assert!(start.elapsed() < Duration::from_secs(20), "{args:?} waited");
+    }
+    let r = doctor(&["check", "--offline", "--config", "/dev/null"]);
+    r.refused(&["/dev/null", "not a regular file (a character device)"]);
+    let r = doctor(&["check", "--offline", "--config", &s, "--log", "/dev/zero"]);
+    r.refused(&["/dev/zero", "not a regular file (a character device)"]);
+}
+
+#[test]
+fn offline_still_reads_a_named_log() {
+    let log = root().join("fixtures/logs");
+    let r = doctor(&[
+        "check",
+        "--offline",
+        "--config",
+        &seed(),
+        "--log",
+        &log.to_string_lossy(),
+        "--since",
+        "100000h",
+        "--format",
+        "json",
+    ]);
+    let report = r.json();
+    assert!(
+        ids(&report).contains(&"log.token_mismatch".to_string()),
+        "{report:#}"
+    );
+    assert!(
+        report["log"]["lines"].as_u64().is_some_and(|n| n > 0),
+        "{:#}",
+        report["log"]
+    );
+    // Without --log, offline reads no log and says so.
+    let r = doctor(&[
+        "check",
+        "--offline",
+        "--config",
+        &seed(),
+        "--format",
+        "json",
+    ]);
+    let report = r.json();
+    let (s, why) = status(&report, "log.pairing_required");
+    assert_eq!(
+        (s, why),
+        ("skipped", Some("--offline (name a log with --log)"))
+    );
+}
+
+/// A minimal nginx layout in `dir` whose gateway location lacks the WebSocket lines.
+fn nginx_layout(dir: &Path, extra_http: &str) -> PathBuf {
+    let d = dir.display();
+    let conf = dir.join("nginx.conf");
+    fs::write(
+        &conf,
+        format!(
+            "worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n    client_body_temp_path {d}/body; proxy_temp_path {d}/proxy; fastcgi_temp_path {d}/fcgi; uwsgi_temp_path {d}/uwsgi; scgi_temp_path {d}/scgi;\n    access_log off;\n{extra_http}    server {{\n        listen 127.0.0.1:18080;\n        server_name claw.example.test;\n        location / {{\n            proxy_pass http://127.0.0.1:18789;\n        }}\n    }}\n}}\n"
+        ),
+    )
+    .expect("write nginx.conf");
+    fs::write(
+        dir.join("openclaw.json"),
+        "{ gateway: { mode: 'local', port: 18789, bind: 'loopback', trustedProxies: ['127.0.0.1'], auth: { token: 'truth-test-token-0123456789' }, remote: { url: 'ws://127.0.0.1:18789' } } }",
+    )
+    .expect("write config");
+    conf
+}
+
+#[test]
+fn offline_still_reads_a_named_proxy_config() {
+    let dir = tempfile::tempdir().expect("dir");
+    let conf = nginx_layout(dir.path(), "");
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "check",
+            "--offline",
+            "--config",
+            "openclaw.json",
+            "--proxy-config",
+            &conf.to_string_lossy(),
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let report = r.json();
+    assert!(
+        ids(&report).contains(&"proxy.upgrade_headers".to_string()),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn apply_proxy_after_a_repair_exits_0_and_says_what_it_wrote() {
+    let dir = tempfile::tempdir().expect("dir");
+    let conf = nginx_layout(dir.path(), "");
+    let conf_arg = conf.to_string_lossy().into_owned();
+    let before = fs::read_to_string(&conf).expect("read");
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "fix",
+            "--apply-proxy",
+            "--proxy-config",
+            &conf_arg,
+            "--config",
+            "openclaw.json",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("Nothing written"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(&format!("wrote {conf_arg} (backup ")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("nginx -t) passed"), "{}", r.stdout);
+    let after = fs::read_to_string(&conf).expect("read");
+    assert_ne!(before, after);
+    assert!(
+        after.contains("proxy_set_header Upgrade $http_upgrade;"),
+        "{after}"
+    );
+    // The real nginx accepts what was written.
+    let t = std::process::Command::new(nginx())
+        .args(["-t", "-q", "-c"])
+        .arg(&conf)
+        .output()
+        .expect("nginx -t");
+    assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
+    // JSON: the file is listed as written, nothing pending.
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "fix",
+            "--apply-proxy",
+            "--proxy-config",
+            &conf_arg,
+            "--config",
+            "openclaw.json",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.json()["fix"]["pending"], serde_json::json!([]));
+}
+
+#[test]
+fn apply_proxy_leaves_the_config_patch_pending_and_exits_1() {
+    let dir = tempfile::tempdir().expect("dir");
+    let conf = nginx_layout(dir.path(), "");
+    // The config has its own problem (bind "local"): its patch is shown, not written.
+    fs::write(
+        dir.path().join("openclaw.json"),
+        "{ gateway: { mode: 'local', port: 18789, bind: 'local', trustedProxies: ['127.0.0.1'], auth: { token: 'truth-test-token-0123456789' } } }",
+    )
+    .expect("write");
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "fix",
+            "--apply-proxy",
+            "--proxy-config",
+            &conf.to_string_lossy(),
+            "--config",
+            "openclaw.json",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let report = r.json();
+    let pending = report["fix"]["pending"].to_string();
+    assert!(pending.contains("openclaw.json"), "{pending}");
+    assert!(!pending.contains("nginx.conf"), "{pending}");
+    assert_eq!(
+        report["applied"],
+        serde_json::json!([]),
+        "config patches not applied"
+    );
+}
+
+fn nginx() -> PathBuf {
+    ["/usr/sbin/nginx", "/usr/local/sbin/nginx"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from("nginx"))
+}
+
+#[test]
+fn nginx_is_found_in_usr_sbin_without_it_on_path() {
+    let dir = tempfile::tempdir().expect("dir");
+    let conf = nginx_layout(dir.path(), "");
+    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").expect("binary");
+    let out = cmd
+        .args(["fix", "--apply-proxy", "--proxy-config"])
+        .arg(&conf)
+        .args(["--config", "openclaw.json"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("nginx -t) passed"));
+}
+
+#[test]
+fn a_patch_nginx_rejects_restores_the_config_written_with_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    // An unknown directive elsewhere: only nginx -t notices, after the writes.
+    let conf = nginx_layout(dir.path(), "    no_such_directive on;\n");
+    let config = dir.path().join("openclaw.json");
+    fs::write(
+        &config,
+        "{ gateway: { mode: 'local', port: 18789, bind: 'local', trustedProxies: ['127.0.0.1'], auth: { token: 'truth-test-token-0123456789' } } }",
+    )
+    .expect("write");
+    let (config_before, nginx_before) =
+        (fs::read(&config).expect("r"), fs::read(&conf).expect("r"));
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "fix",
+            "--apply",
+            "--apply-proxy",
+            "--proxy-config",
+            &conf.to_string_lossy(),
+            "--config",
+            "openclaw.json",
+        ],
+        &[],
+    );
+    r.refused(&[
+        "nginx -t failed",
+        "unknown directive \"no_such_directive\"",
+        "restored: ",
+    ]);
+    assert!(r.stderr.contains("openclaw.json"), "{}", r.stderr);
+    assert_eq!(
+        fs::read(&config).expect("r"),
+        config_before,
+        "config restored"
+    );
+    assert_eq!(fs::read(&conf).expect("r"), nginx_before, "nginx restored");
+}
+
+#[test]
+fn fix_takes_the_same_selectors_as_check() {
+    let s = seed();
+    for args in [
+        vec![
+            "fix",
+            "--config",
+            &s,
+            "--skip",
+            "remote_url.*",
+            "--format",
+            "json",
+        ],
+        vec![
+            "fix",
+            "--config",
+            &s,
+            "--skip",
+            "remote_url",
+            "--format",
+            "json",
+        ],
+        vec![
+            "fix",
+            "--config",
+            &s,
+            "--only",
+            "gateway.bind.invalid,config",
+            "--format",
+            "json",
+        ],
+    ] {
+        let r = doctor(&args);
+        let patches = r.json()["fix"]["patches"].clone();
+        let paths: Vec<&str> = patches
+            .as_array()
+            .expect("patches")
+            .iter()
+            .filter_map(|p| p["path"].as_str())
+            .collect();
+        assert_eq!(paths, ["gateway.bind"], "{args:?}");
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let r = doctor_in(
+        dir.path(),
+        &["fix", "--config", &s, "--format", "json"],
+        &[("OPENCLAW_DOCTOR_SKIP", "gateway.bind.invalid,remote_url.*")],
+    );
+    assert_eq!(r.code, Some(0), "nothing left to patch: {}", r.stdout);
+    assert_eq!(r.json()["fix"]["patches"], serde_json::json!([]));
+    // A selector that matches nothing is an error, not a silent no-op.
+    doctor(&["fix", "--config", &s, "--skip", "remote_ur.*"])
+        .refused(&["remote_ur.*", "did you mean \"remote_url\""]);
+    doctor(&["check", "--offline", "--config", &s, "--only", "nope"]).refused(&["\"nope\""]);
+}
