@@ -86,6 +86,9 @@ fn prometheus_parses_and_shows_the_failing_checks() {
         .unwrap()
         .port();
     let url = format!("ws://127.0.0.1:{port}");
+    // An empty log directory: this host's /tmp/openclaw must not leak into the test.
+    let logs = dir.path().join("logs");
+    fs::create_dir(&logs).unwrap();
     let (code, text, _) = doctor(
         dir.path(),
         &[
@@ -97,7 +100,7 @@ fn prometheus_parses_and_shows_the_failing_checks() {
             "--url",
             &url,
             "--log",
-            "/nonexistent",
+            logs.to_str().unwrap(),
             "--config",
             "openclaw.json",
         ],

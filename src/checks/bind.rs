@@ -229,6 +229,7 @@ mod tests {
             logs: None,
             proxy: None,
             now_ms: 0,
+            not_gathered: &[],
         });
         findings
             .iter()
