@@ -1,4 +1,4 @@
-//! Command-line definitions only (clap derive). Resolution into `Options` happens in `lib.rs`.
+//! Command-line definitions only (clap derive). `lib.rs` turns them into a run: discovery, gathering, checks, report.
 
 use crate::report::style::ColorChoice;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -17,7 +17,8 @@ Environment:
 Exit codes:
   0  nothing at or above --fail-on (fix: nothing to change, or all fixed)
   1  findings at or above --fail-on (fix without --apply: changes pending)
-  2  could not run: bad arguments, config unreadable or unparsable, write refused
+  2  could not run: bad arguments; a named file (config, log, proxy config, token, CA) missing,
+     unreadable, not a regular file or unparsable; a write refused or rolled back
 
 Run `openclaw-doctor check --help` for the list of checks.";
 
@@ -194,7 +195,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Only the config checks, no network probes
+    /// No network: no probes and no device list. The config is checked, and the files named
+    /// with --log and --proxy-config are still read
     #[arg(long)]
     pub offline: bool,
 
@@ -204,7 +206,7 @@ pub struct CheckArgs {
     pub devices: bool,
 
     /// Probe only: read no config (for pipelines outside the host); config checks are
-    /// reported as skipped. Use with --url and --token-file or --token-env
+    /// reported as skipped. Needs --url; add --token-file or --token-env
     #[arg(long, env = "OPENCLAW_DOCTOR_NO_CONFIG", hide_env = true)]
     pub no_config: bool,
 
@@ -255,8 +257,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub deep: bool,
 
-    /// The gateway log to read: a file or a directory of openclaw-YYYY-MM-DD.log (repeatable)
-    /// [default: /tmp/openclaw]
+    /// The gateway log to read: a file or a directory of openclaw-YYYY-MM-DD.log (repeatable);
+    /// a named log that is missing or not a regular file stops the run [default: /tmp/openclaw,
+    /// not read with --offline or --no-config]
     #[arg(long, value_name = "PATH")]
     pub log: Vec<PathBuf>,
 
@@ -299,7 +302,8 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = parse_resolve)]
     pub resolve: Vec<(String, u16, std::net::SocketAddr)>,
 
-    /// The reverse proxy's nginx configuration: a file or a directory (repeatable); default:
+    /// The reverse proxy's nginx configuration or Caddyfile: a file or a directory
+    /// (repeatable); one that is missing or that nginx would reject stops the run. Default:
     /// `nginx -T` or /etc/nginx/nginx.conf, read when an external probe fails at the proxy
     #[arg(long, value_name = "PATH")]
     pub proxy_config: Vec<PathBuf>,

@@ -197,12 +197,21 @@ mod tests {
         assert!(text.contains("f2.json: not written: "), "{text}");
         assert!(text.contains("changed since"), "{text}");
         assert!(text.contains("restored: "), "{text}");
-        assert!(text.contains("f0.json") && text.contains("f1.json"), "{text}");
+        assert!(
+            text.contains("f0.json") && text.contains("f1.json"),
+            "{text}"
+        );
         assert!(!text.contains("FAILED"), "{text}");
         for (i, c) in changes.iter().take(2).enumerate() {
-            assert_eq!(fs::read_to_string(&c.path).expect("read"), format!("{{ a: {i} }}"));
+            assert_eq!(
+                fs::read_to_string(&c.path).expect("read"),
+                format!("{{ a: {i} }}")
+            );
         }
-        assert_eq!(fs::read_to_string(&third).expect("read"), "{ a: 'someone else' }");
+        assert_eq!(
+            fs::read_to_string(&third).expect("read"),
+            "{ a: 'someone else' }"
+        );
     }
 
     #[test]
