@@ -421,3 +421,68 @@ pub fn bare_url(url: &str) -> String {
         Err(_) => "(url)".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(side: probe::Side, outcome: Outcome, status: Option<u16>) -> ProbeResult {
+        let target = probe::ProbeTarget {
+            side,
+            url: "ws://127.0.0.1:18789".into(),
+            host: "127.0.0.1".into(),
+            port: 18789,
+            tls: false,
+            verify_tls: false,
+            auth: None,
+            source: "test".into(),
+            optional: false,
+        };
+        let mut r = ProbeResult::new(&target, false);
+        r.outcome = outcome;
+        r.http_status = status;
+        r
+    }
+
+    fn suspect(probes: Vec<ProbeResult>) -> bool {
+        Gathered {
+            probes: Some(probes),
+            ..Gathered::default()
+        }
+        .proxy_suspect()
+    }
+
+    #[test]
+    fn only_an_external_failure_at_the_proxy_reads_the_proxy_configuration() {
+        use probe::Side::{External, Local};
+        // A local 502 is whatever holds the gateway's port, not the proxy.
+        assert!(!suspect(vec![result(Local, Outcome::HttpError, Some(502))]));
+        assert!(!suspect(vec![result(Local, Outcome::HttpError, Some(504))]));
+        assert!(!suspect(vec![result(
+            Local,
+            Outcome::UpgradeNotPerformed,
+            Some(200)
+        )]));
+        assert!(suspect(vec![result(
+            External,
+            Outcome::HttpError,
+            Some(502)
+        )]));
+        assert!(suspect(vec![result(
+            External,
+            Outcome::HttpError,
+            Some(504)
+        )]));
+        assert!(!suspect(vec![result(
+            External,
+            Outcome::HttpError,
+            Some(500)
+        )]));
+        assert!(suspect(vec![result(
+            External,
+            Outcome::Redirected,
+            Some(302)
+        )]));
+        assert!(!suspect(vec![result(External, Outcome::DnsError, None)]));
+    }
+}
