@@ -463,6 +463,29 @@ fn apply_proxy_leaves_the_config_patch_pending_and_exits_1() {
         serde_json::json!([]),
         "config patches not applied"
     );
+    // A patch from an override alone (no finding behind it) still keeps the exit code at 1.
+    let dir = tempfile::tempdir().expect("dir");
+    let conf = nginx_layout(dir.path(), "");
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "fix",
+            "--apply-proxy",
+            "--bind",
+            "lan",
+            "--proxy-config",
+            &conf.to_string_lossy(),
+            "--config",
+            "openclaw.json",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let report = r.json();
+    assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
+    assert!(report["fix"]["pending"].to_string().contains("openclaw.json"));
+    assert_eq!(r.code, Some(1), "a shown, unwritten change is pending");
 }
 
 fn nginx() -> PathBuf {
