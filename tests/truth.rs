@@ -149,6 +149,23 @@ fn probe_checks_whose_probe_did_not_run_are_skipped_with_the_reason() {
     assert_eq!(local, "skipped", "{report:#}");
     assert!(why.is_some_and(|w| w.contains("no local probe")), "{why:?}");
     assert_eq!(status(&report, "probe.external").0, "error");
+    // Nothing answered: the proxy was never reached, so its checks did not pass either.
+    for id in [
+        "probe.proxy_upgrade",
+        "probe.proxy_upstream",
+        "probe.pairing_required",
+    ] {
+        let (s, why) = status(&report, id);
+        assert_eq!(s, "skipped", "{id}");
+        assert!(
+            why.is_some_and(|w| w.contains("(unreachable)")),
+            "{id}: {why:?}"
+        );
+    }
+    assert_eq!(
+        status(&report, "probe.tls"),
+        ("skipped", Some("no wss:// URL was probed"))
+    );
     // With a config but no external URL: the external checks are skipped, not passed.
     let dir = tempfile::tempdir().expect("dir");
     fs::write(
@@ -484,7 +501,11 @@ fn apply_proxy_leaves_the_config_patch_pending_and_exits_1() {
     );
     let report = r.json();
     assert_eq!(report["findings"], serde_json::json!([]), "{report:#}");
-    assert!(report["fix"]["pending"].to_string().contains("openclaw.json"));
+    assert!(
+        report["fix"]["pending"]
+            .to_string()
+            .contains("openclaw.json")
+    );
     assert_eq!(r.code, Some(1), "a shown, unwritten change is pending");
 }
 

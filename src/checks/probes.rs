@@ -59,28 +59,90 @@ pub fn check(
     deep_findings(probes, out);
 }
 
-/// Why probe check `id` without findings did not pass: the probe it judges did not run.
+/// Why probe check `id` without findings did not pass: the probe it judges did not run, or
+/// did not get far enough to judge it (a proxy that was never reached has not passed).
 pub fn why_not_run(id: &str, probes: Option<&[ProbeResult]>) -> Option<String> {
     let Some(probes) = probes else {
         return Some("probes not run".into());
     };
-    let plain = |side: Side| probes.iter().any(|p| p.target == side && !p.deep);
+    let external: Vec<&ProbeResult> = probes
+        .iter()
+        .filter(|p| p.target == Side::External && !p.deep)
+        .collect();
+    let no_external = || {
+        Some(
+            "no external URL (--url, a non-loopback gateway.remote.url or an https:// allowed origin)"
+                .to_string(),
+        )
+    };
+    let outcomes = |ps: &[&ProbeResult]| {
+        ps.iter()
+            .map(|p| p.outcome.name())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match id {
         "probe.local" => match probes.iter().find(|p| p.target == Side::Local && !p.deep) {
-            None => Some("no local probe (no config describes a gateway on this host)".into()),
+            None => Some("no local probe (no config)".into()),
             Some(p) if p.optional && p.outcome != Outcome::HelloOk => Some(format!(
                 "gateway.mode \"remote\": no gateway answers on this host ({})",
                 p.outcome.name()
             )),
             Some(_) => None,
         },
-        "probe.pairing_required" | "probe.insecure" => {
-            probes.is_empty().then(|| "nothing was probed".into())
-        }
-        _ => (!plain(Side::External)).then(|| {
-            "no external URL (--url, a non-loopback gateway.remote.url or an https:// allowed origin)".into()
+        "probe.insecure" => probes.is_empty().then(|| "nothing was probed".into()),
+        "probe.pairing_required" => (!probes.iter().any(|p| got_past_tls(p))).then(|| {
+            format!(
+                "no probe reached a server ({})",
+                outcomes(&probes.iter().collect::<Vec<_>>())
+            )
         }),
+        "probe.external" => external.is_empty().then(no_external).flatten(),
+        "probe.tls" => {
+            let wss: Vec<&ProbeResult> = external
+                .iter()
+                .copied()
+                .filter(|p| p.url.to_ascii_lowercase().starts_with("wss://"))
+                .collect();
+            if external.is_empty() {
+                no_external()
+            } else if wss.is_empty() {
+                Some("no wss:// URL was probed".into())
+            } else if !wss.iter().any(|p| got_past_tls(p)) {
+                Some(format!(
+                    "no wss:// probe got as far as TLS ({})",
+                    outcomes(&wss)
+                ))
+            } else {
+                None
+            }
+        }
+        // The proxy checks: only an answer from the proxy can pass them.
+        _ => {
+            if external.is_empty() {
+                no_external()
+            } else if !external.iter().any(|p| got_past_tls(p)) {
+                Some(format!(
+                    "no external probe reached the proxy ({})",
+                    outcomes(&external)
+                ))
+            } else {
+                None
+            }
+        }
     }
+}
+
+/// The probe reached an HTTP server (through TLS when `wss://`).
+fn got_past_tls(p: &ProbeResult) -> bool {
+    !matches!(
+        p.outcome,
+        Outcome::DnsError
+            | Outcome::Unreachable
+            | Outcome::Timeout
+            | Outcome::TlsError
+            | Outcome::ProbeFailed
+    )
 }
 
 fn local_finding(view: Option<&GatewayView>, p: &ProbeResult) -> Finding {
