@@ -1,6 +1,7 @@
 //! Every way a config can be unreadable: exit 2, one line on stderr naming the file (and the
 //! position where there is one), nothing on stdout, and the file byte-for-byte unchanged —
-//! for `check` and for `fix --apply` alike.
+//! for `check` and for `fix --apply` alike. The files are cases of the bad-input corpus
+//! (fixtures/bad/, swept whole by tests/bad_corpus.rs); here each message is checked exactly.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -19,110 +20,190 @@ fn doctor(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// Runs check and fix --apply on `name` holding `bytes`; asserts the contract and returns
-/// the error line.
-fn assert_bad(name: &str, bytes: &[u8], expect: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    fs::write(&path, bytes).unwrap();
-    let mut line = String::new();
+/// Every file under `dir` with its bytes.
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files(&p));
+        } else {
+            out.push((p.clone(), fs::read(&p).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs check and fix --apply on `config` inside `dir`; asserts the contract and that the
+/// one error line is `expect` (the file, its position and the message), `dir` written `<dir>`.
+fn assert_error_line(dir: &Path, config: &str, expect: &str) {
+    let before = files(dir);
     for args in [&["check"][..], &["fix", "--apply"][..]] {
         let mut full = args.to_vec();
-        full.extend(["--config", name]);
-        let out = doctor(dir.path(), &full);
+        full.extend(["--config", config]);
+        let out = doctor(dir, &full);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(2), "{config} {args:?}: {stderr}");
         assert!(
             out.stdout.is_empty(),
-            "{name}: stdout {:?}",
+            "{config}: stdout {:?}",
             String::from_utf8_lossy(&out.stdout)
         );
         assert_eq!(
             stderr.lines().count(),
             1,
-            "{name}: one line, got {stderr:?}"
+            "{config}: one line, got {stderr:?}"
         );
-        assert!(stderr.starts_with("openclaw-doctor: error: "), "{stderr}");
-        assert!(
-            stderr.contains(name),
-            "{name}: the message names the file: {stderr}"
-        );
-        assert!(
-            stderr.contains(expect),
-            "{name}: expected {expect:?} in {stderr}"
-        );
+        let canonical = dir.canonicalize().unwrap();
+        let line = stderr
+            .trim_end()
+            .replace(&canonical.display().to_string(), "<dir>")
+            .replace(&dir.display().to_string(), "<dir>");
+        assert_eq!(line, format!("openclaw-doctor: error: <dir>/{expect}"));
         assert!(!stderr.contains("panicked"), "{stderr}");
-        assert_eq!(fs::read(&path).unwrap(), bytes, "{name}: file unchanged");
-        let entries = fs::read_dir(dir.path()).unwrap().count();
-        assert_eq!(entries, 1, "{name}: no backup or temp file left");
-        line = stderr;
+        assert!(
+            files(dir) == before,
+            "{config}: files unchanged, none added"
+        );
     }
-    line
+}
+
+/// A corpus case (a file, or a directory holding openclaw.json) copied into a temporary
+/// directory, so the repository is never touched.
+fn assert_case(case: &str, expect: &str) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/bad")
+        .join(case);
+    let dir = tempfile::tempdir().unwrap();
+    let name = from.file_name().unwrap().to_str().unwrap();
+    let config = if from.is_dir() {
+        fs::create_dir(dir.path().join(name)).unwrap();
+        for e in fs::read_dir(&from).unwrap() {
+            let e = e.unwrap();
+            fs::copy(e.path(), dir.path().join(name).join(e.file_name())).unwrap();
+        }
+        format!("{name}/openclaw.json")
+    } else {
+        fs::copy(&from, dir.path().join(name)).unwrap();
+        name.to_string()
+    };
+    assert_error_line(dir.path(), &config, expect);
 }
 
 #[test]
 fn empty_and_blank_files() {
-    assert_bad("openclaw.json", b"", "the file is empty");
-    assert_bad("openclaw.json", b"  \n\t\n", "the file is empty");
-    assert_bad("openclaw.toml", b"\xef\xbb\xbf\n", "the file is empty");
+    assert_case("config/empty.json", "empty.json: the file is empty");
+    assert_case("config/blank.json", "blank.json: the file is empty");
+    assert_case("config/bom-only.toml", "bom-only.toml: the file is empty");
 }
 
 #[test]
 fn binary_and_foreign_encodings() {
-    assert_bad(
-        "openclaw.json",
-        b"{\x00\x01\x02}",
-        "binary (NUL byte at offset 1)",
+    assert_case(
+        "config/nul-byte.json",
+        "nul-byte.json: the file is binary (NUL byte at offset 1), not a text config",
     );
-    let utf16: Vec<u8> = "\u{feff}{ gateway: {} }"
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    assert_bad("openclaw.json", &utf16, "UTF-16");
-    let utf16_no_bom: Vec<u8> = "{ gateway: {} }"
-        .encode_utf16()
-        .flat_map(|u| u.to_le_bytes())
-        .collect();
-    assert_bad("openclaw.json", &utf16_no_bom, "UTF-16");
-    let line = assert_bad(
-        "openclaw.json",
-        b"{\n  gateway: { bind: '\xff' } }",
-        "not valid UTF-8",
+    assert_case(
+        "config/nul-late.json",
+        "nul-late.json: the file is binary (NUL byte at offset 31), not a text config",
     );
-    assert!(line.contains("openclaw.json:2:"), "{line}");
+    for (case, verb) in [
+        ("utf16le-bom.json", "is"),
+        ("utf16be-bom.json", "is"),
+        ("utf16le-no-bom.json", "looks"),
+    ] {
+        assert_case(
+            &format!("config/{case}"),
+            &format!(
+                "{case}: the file {verb} UTF-16 encoded; OpenClaw reads UTF-8 only (re-save it as UTF-8)"
+            ),
+        );
+    }
+    assert_case(
+        "config/invalid-utf8.json",
+        "invalid-utf8.json:2:21: the file is not valid UTF-8",
+    );
+    assert_case(
+        "config/invalid-utf8.toml",
+        "invalid-utf8.toml:2:12: the file is not valid UTF-8",
+    );
 }
 
 #[test]
 fn malformed_json5_names_line_and_column() {
-    let line = assert_bad(
-        "openclaw.json",
-        b"{\n  gateway: {\n    bind: 'lan'\n    mode: 'local',\n  },\n}\n",
-        "invalid JSON5",
+    for (case, expect) in [
+        ("missing-comma.json", "4:5: invalid JSON5: expected comma"),
+        ("truncated.json", "1:1: invalid JSON5: EOF parsing object"),
+        ("leading-zero.json", "1:6: invalid JSON5: leading zero"),
+        (
+            "unterminated-string.json5",
+            "2:26: invalid JSON5: line terminator in string",
+        ),
+        (
+            "unterminated-comment.json5",
+            "2:12: invalid JSON5: EOF parsing comment",
+        ),
+        (
+            "trailing-comma-storm.json5",
+            "3:19: invalid JSON5: expected identifier",
+        ),
+        // The byte order mark and the CR of each CRLF are not counted as columns or lines.
+        ("bom-crlf.json", "3:17: invalid JSON5: expected comma"),
+    ] {
+        assert_case(&format!("config/{case}"), &format!("{case}:{expect}"));
+    }
+}
+
+/// The bound is checked on the bytes before parsing, so neither a deep value nor an unclosed
+/// run of brackets recurses; the error points at the bracket that opens level 129.
+#[test]
+fn nesting_deeper_than_128_levels_names_the_bracket() {
+    for (case, at) in [
+        ("deep-nesting.json", "3:133"),
+        ("deep-nesting-unclosed.json", "1:129"),
+        ("deep-objects.json5", "1:641"),
+    ] {
+        assert_case(
+            &format!("config/{case}"),
+            &format!("{case}:{at}: invalid JSON5: nesting deeper than 128 levels"),
+        );
+    }
+    // 128 levels (the root object and 127 arrays) are read.
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!("{{ x: {}{} }}", "[".repeat(127), "]".repeat(127));
+    fs::write(dir.path().join("openclaw.json"), text).unwrap();
+    let out = doctor(dir.path(), &["check", "--config", "openclaw.json"]);
+    assert_ne!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    assert!(line.contains("openclaw.json:4:5:"), "{line}");
-    let line = assert_bad(
-        "openclaw.json",
-        b"{ gateway: { bind: 'lan', }",
-        "invalid JSON5",
-    );
-    assert!(line.contains("openclaw.json:1:"), "{line}");
-    assert_bad("openclaw.json", b"{ a: 01 }", "invalid JSON5");
 }
 
 #[test]
 fn malformed_toml_names_line_and_column() {
-    let line = assert_bad(
-        "openclaw.toml",
-        b"[gateway]\nbind = \"lan\nmode = 'local'\n",
-        "invalid TOML",
-    );
-    assert!(line.contains("openclaw.toml:2:"), "{line}");
-    let line = assert_bad(
-        "openclaw.toml",
-        b"[gateway]\nbind = 'a'\nbind = 'b'\n",
-        "invalid TOML",
-    );
-    assert!(line.contains("openclaw.toml:3:"), "{line}");
+    for (case, expect) in [
+        (
+            "toml-unterminated-string.toml",
+            "2:12: invalid TOML: invalid basic string, expected `\"`",
+        ),
+        (
+            "toml-duplicate-key.toml",
+            "3:1: invalid TOML: duplicate key",
+        ),
+        (
+            "toml-duplicate-table.toml",
+            "3:2: invalid TOML: duplicate key",
+        ),
+        (
+            "bom-crlf.toml",
+            "3:8: invalid TOML: string values must be quoted, expected literal string",
+        ),
+    ] {
+        assert_case(&format!("config/{case}"), &format!("{case}:{expect}"));
+    }
 }
 
 #[test]
@@ -130,7 +211,13 @@ fn oversized_file() {
     let mut big = b"{ a: '".to_vec();
     big.resize(8 * 1024 * 1024 + 16, b'x');
     big.extend(b"' }");
-    assert_bad("openclaw.json", &big, "over the 8388608 byte limit");
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openclaw.json"), &big).unwrap();
+    assert_error_line(
+        dir.path(),
+        "openclaw.json",
+        "openclaw.json: the file is 8388627 bytes, over the 8388608 byte limit for a config file",
+    );
 }
 
 #[test]
@@ -199,44 +286,69 @@ fn permission_denied() {
 }
 
 #[test]
-fn include_cycle_and_missing_include() {
-    let dir = tempfile::tempdir().unwrap();
-    fs::write(dir.path().join("openclaw.json"), "{ $include: 'a.json5' }").unwrap();
-    fs::write(
-        dir.path().join("a.json5"),
-        "{\n  $include: './openclaw.json',\n}",
-    )
-    .unwrap();
-    let out = doctor(dir.path(), &["fix", "--apply", "--config", "openclaw.json"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("a.json5:2:13: $include cycle"), "{stderr}");
+fn include_cycle_missing_outside_and_bad_children() {
+    for (case, expect) in [
+        (
+            "include-loop",
+            "a.json5:2:13: $include cycle: <dir>/include-loop/a.json5 includes <dir>/include-loop/openclaw.json again",
+        ),
+        (
+            "include-self",
+            "openclaw.json:3:13: $include cycle: <dir>/include-self/openclaw.json includes <dir>/include-self/openclaw.json again",
+        ),
+        (
+            "include-missing",
+            "openclaw.json:1:25: $include \"gw.json5\": no such file <dir>/include-missing/gw.json5",
+        ),
+        (
+            "include-outside",
+            "openclaw.json:1:13: $include \"../outside.json\" is outside the config directory <dir>/include-outside; OpenClaw refuses it",
+        ),
+        (
+            "include-too-deep",
+            "10.json5:1:13: $include nesting is deeper than OpenClaw's limit of 10",
+        ),
+        // A broken included file is named, not the file that includes it.
+        (
+            "include-bad-child",
+            "gw.json5:3:3: invalid JSON5: expected comma",
+        ),
+        (
+            "include-binary-child",
+            "b.json5: the file is binary (NUL byte at offset 8), not a text config",
+        ),
+    ] {
+        assert_case(&format!("config/{case}"), &format!("{case}/{expect}"));
+    }
+}
 
-    fs::write(
+/// nginx blocks nested 128 deep are read; at 129 the file is refused at that brace's line
+/// (40000 levels used to overflow the stack).
+#[test]
+fn nginx_nesting_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/healthy/in/openclaw.json"),
         dir.path().join("openclaw.json"),
-        "{ gateway: { $include: ['gw.json5'] } }",
     )
     .unwrap();
-    let out = doctor(dir.path(), &["check", "--config", "openclaw.json"]);
+    let nested = |n: usize| format!("{}{}", "a {\n".repeat(n), "}\n".repeat(n));
+    fs::write(dir.path().join("ok.conf"), nested(128)).unwrap();
+    fs::write(dir.path().join("deep.conf"), nested(129)).unwrap();
+    let fix = |conf: &str| {
+        doctor(
+            dir.path(),
+            &["fix", "--config", "openclaw.json", "--proxy-config", conf],
+        )
+    };
+    let out = fix("ok.conf");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let out = fix("deep.conf");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("openclaw.json:1:25: $include \"gw.json5\": no such file"),
+        stderr.contains("deep.conf:129:1: nginx: blocks nested deeper than 128 levels"),
         "{stderr}"
-    );
-
-    fs::write(
-        dir.path().join("openclaw.json"),
-        "{ $include: '../outside.json' }",
-    )
-    .unwrap();
-    let out = doctor(dir.path(), &["check", "--config", "openclaw.json"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("outside the config directory"));
-    assert_eq!(
-        fs::read_dir(dir.path()).unwrap().count(),
-        2,
-        "nothing written"
     );
 }
 

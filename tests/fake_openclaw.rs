@@ -47,22 +47,39 @@ impl Setup {
             "paired": [{"deviceId": "a".repeat(64)}]
         });
         fs::write(dir.path().join("list.json"), list.to_string()).unwrap();
+        // The pairing files of an OpenClaw before 2026.7 (~/.openclaw is the state dir): read
+        // only when there is no CLI to ask, or an old one.
+        let devices = dir.path().join(".openclaw/devices");
+        fs::create_dir_all(&devices).unwrap();
+        let pending = json!({"file-1": {"requestId": "file-1", "deviceId": "d".repeat(64), "clientId": "gateway-client", "clientMode": "backend", "scopes": ["operator.admin"], "remoteIp": "127.0.0.1", "isRepair": true, "ts": now - 10_000}});
+        fs::write(devices.join("pending.json"), pending.to_string()).unwrap();
+        fs::write(devices.join("paired.json"), "{}").unwrap();
         Setup { dir }
     }
 
     fn run(&self, mode: &str, args: &[&str]) -> (Option<i32>, Value, String) {
+        self.run_with(&fake(), &[("FAKE_OPENCLAW_MODE", mode)], args)
+    }
+
+    /// The doctor with `--openclaw program`, the fake's environment and `env` added.
+    fn run_with(
+        &self,
+        program: &Path,
+        env: &[(&str, &str)],
+        args: &[&str],
+    ) -> (Option<i32>, Value, String) {
         let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
             .unwrap()
             .args(args)
             .args(["--format", "json", "--openclaw"])
-            .arg(fake())
+            .arg(program)
             .args(["--config", "openclaw.json"])
             .current_dir(self.dir.path())
             .env_clear()
             .env("HOME", self.dir.path())
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("FAKE_OPENCLAW_DIR", self.dir.path())
-            .env("FAKE_OPENCLAW_MODE", mode)
+            .envs(env.iter().copied())
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -175,28 +192,39 @@ fn approving_needs_yes_without_a_terminal() {
     assert!(s.calls().is_empty());
 }
 
+/// A current CLI that fails is reported in its own words; the pairing files (which 2026.7+
+/// no longer writes: they can only be stale) are not read instead.
 #[test]
 fn a_failing_slow_or_garbage_cli_is_a_finding_not_a_crash() {
     let s = Setup::new();
-    let (_, report, _) = s.run("fail", &["check", "--devices", "--timeout", "1s"]);
+    let (_, report, _) = s.run_with(
+        &fake(),
+        &[
+            ("FAKE_OPENCLAW_MODE", "fail"),
+            (
+                "FAKE_OPENCLAW_DETAIL",
+                "with token fake-cli-token-0123456789",
+            ),
+        ],
+        &["check", "--devices", "--timeout", "1s"],
+    );
     let f = finding(&report, "devices.unavailable").expect("unavailable");
-    assert!(
-        f["message"]
-            .as_str()
-            .unwrap()
-            .contains("failed (exit 1): Error: gateway closed"),
+    assert_eq!(
+        f["message"],
+        "could not list devices: `openclaw devices list --json` failed (exit 1): Error: gateway closed (1006): connect failed (fake) with token <redacted>",
         "{f:#}"
     );
+    assert_not_from_files(&report);
+    assert_eq!(s.calls(), vec!["devices list --json", "--version"]);
 
     let (_, report, _) = s.run("garbage", &["check", "--devices", "--timeout", "1s"]);
     let f = finding(&report, "devices.unavailable").expect("unavailable");
-    assert!(
-        f["message"]
-            .as_str()
-            .unwrap()
-            .contains("printed no usable JSON"),
+    assert_eq!(
+        f["message"],
+        "could not list devices: `openclaw devices list --json` printed no usable JSON: ?? %% not json %%",
         "{f:#}"
     );
+    assert_not_from_files(&report);
 
     let start = Instant::now();
     let (_, report, _) = s.run(
@@ -223,6 +251,7 @@ fn a_failing_slow_or_garbage_cli_is_a_finding_not_a_crash() {
             .contains("did not finish within 1 s"),
         "{f:#}"
     );
+    assert_not_from_files(&report);
 
     let (code, report, _) = s.run(
         "fail",
@@ -235,6 +264,89 @@ fn a_failing_slow_or_garbage_cli_is_a_finding_not_a_crash() {
             .unwrap()
             .starts_with("still failing"),
         "{report:#}"
+    );
+}
+
+/// The report holds no trace of the pairing files' request.
+fn assert_not_from_files(report: &Value) {
+    assert!(report["devices"]["error"].is_string(), "{report:#}");
+    assert!(!report.to_string().contains("file-1"), "{report:#}");
+}
+
+/// The fallback's request is reported, and where it came from and why.
+fn assert_from_files(report: &Value, why: &str) {
+    let source = report["devices"]["source"].as_str().unwrap_or_default();
+    assert!(
+        source.starts_with("state files (") && source.contains(why),
+        "{why:?} in {report:#}"
+    );
+    let repair = finding(report, "devices.pending_repair").expect("repair finding");
+    assert!(
+        repair["evidence"].to_string().contains("file-1"),
+        "{repair:#}"
+    );
+    assert!(
+        finding(report, "devices.unavailable").is_none(),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn without_a_cli_the_pairing_files_are_read_and_the_report_says_so() {
+    let s = Setup::new();
+    let missing = s.dir.path().join("no-such-openclaw");
+    let (_, report, _) = s.run_with(&missing, &[], &["check", "--devices", "--timeout", "1s"]);
+    assert_from_files(
+        &report,
+        &format!("the openclaw CLI ({}) was not found", missing.display()),
+    );
+    // The text report names the source too.
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--devices",
+            "--timeout",
+            "1s",
+            "--config",
+            "openclaw.json",
+        ])
+        .arg("--openclaw")
+        .arg(&missing)
+        .current_dir(s.dir.path())
+        .env_clear()
+        .env("HOME", s.dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("from state files (the openclaw CLI (") && text.contains("file-1"),
+        "{text}"
+    );
+}
+
+/// A CLI older than the SQLite device store (2026.7) keeps its devices in the files: when it
+/// cannot list them (2026.2.26's own device needs pairing first) or lacks the command, the
+/// files are read, and the report carries the CLI's words.
+#[test]
+fn an_old_cli_that_cannot_list_devices_falls_back_with_its_error() {
+    let s = Setup::new();
+    let (_, report, _) = s.run_with(
+        &fake(),
+        &[
+            ("FAKE_OPENCLAW_MODE", "fail"),
+            ("FAKE_OPENCLAW_VERSION", "2026.2.26"),
+        ],
+        &["check", "--devices", "--timeout", "1s"],
+    );
+    assert_from_files(
+        &report,
+        "openclaw 2026.2.26 keeps its devices in these files; `devices list --json` failed: Error: gateway closed (1006)",
+    );
+    let (_, report, _) = s.run("unknown", &["check", "--devices", "--timeout", "1s"]);
+    assert_from_files(
+        &report,
+        "this openclaw CLI has no `devices list --json`: error: unknown option '--json'",
     );
 }
 

@@ -1,6 +1,6 @@
-//! Pending pairing requests and paired devices (facts §7), from `openclaw devices list --json`
-//! or, for gateways older than 2026.7 without a working CLI, `$STATE_DIR/devices/*.json`
-//! read-only.
+//! Pending pairing requests and paired devices (facts §7), from `openclaw devices list --json`;
+//! `$STATE_DIR/devices/*.json`, read-only, only when there is no CLI to ask or it is older
+//! than the 2026.7 device store (those files are then the store itself).
 
 use super::cli::{CliError, OpenclawCli};
 use serde::Serialize;
@@ -53,8 +53,8 @@ impl PendingRequest {
 pub struct DeviceState {
     pub pending: Vec<PendingRequest>,
     pub paired_count: usize,
-    /// `openclaw devices list --json` or `state files`.
-    pub source: &'static str,
+    /// `openclaw devices list --json`, or `state files (<why the CLI was not used>)`.
+    pub source: String,
 }
 
 fn string(v: &Value, key: &str) -> Option<String> {
@@ -118,7 +118,7 @@ pub fn parse_request(v: &Value) -> Option<PendingRequest> {
 }
 
 /// `{"pending":[…],"paired":[…]}` (arrays, or objects keyed by id as in the state files).
-pub fn parse_list(v: &Value, source: &'static str) -> Option<DeviceState> {
+pub fn parse_list(v: &Value, source: &str) -> Option<DeviceState> {
     let obj = v.as_object()?;
     if !obj.contains_key("pending") && !obj.contains_key("paired") {
         return None;
@@ -129,22 +129,131 @@ pub fn parse_list(v: &Value, source: &'static str) -> Option<DeviceState> {
             .filter_map(parse_request)
             .collect(),
         paired_count: entries(v.get("paired")).len(),
-        source,
+        source: source.to_string(),
     })
 }
 
-/// The device state: the CLI first; its pairing files when the CLI is missing or fails.
+/// The first OpenClaw version that keeps devices in SQLite, not in `devices/*.json`.
+const SQLITE_STORE: (u32, u32) = (2026, 7);
+
+/// The device state from `openclaw devices list --json`. The pairing files are read instead
+/// only when the CLI cannot list devices at all: it is not found, it does not know the
+/// command, or it fails and is older than the SQLite store (the files are then its store).
+/// Any other failure (a timeout, an error from a current CLI, garbage) is returned as the CLI
+/// said it, so files left over from before an upgrade are never shown as the state.
 pub fn list(cli: &OpenclawCli, state_dir: &Path) -> Result<DeviceState, CliError> {
-    let from_cli = cli.run_json(&["devices", "list", "--json"]).and_then(|v| {
-        parse_list(&v, "openclaw devices list --json").ok_or_else(|| CliError::BadOutput {
-            command: "openclaw devices list --json".into(),
+    let command = "openclaw devices list --json";
+    let err = match cli.run_json(&["devices", "list", "--json"]).and_then(|v| {
+        parse_list(&v, command).ok_or_else(|| CliError::BadOutput {
+            command: command.into(),
             message: "no pending/paired lists".into(),
         })
-    });
-    match from_cli {
-        Ok(state) => Ok(state),
-        Err(err) => read_state_files(state_dir).ok_or(err),
+    }) {
+        Ok(state) => return Ok(state),
+        Err(err) => err,
+    };
+    let Some(why) = fallback_reason(cli, &err) else {
+        return Err(cleaned(err));
+    };
+    match read_state_files(state_dir) {
+        Some(mut state) => {
+            state.source = format!("state files ({why})");
+            Ok(state)
+        }
+        None => Err(cleaned(err)),
     }
+}
+
+/// The CLI's words without control characters (they reach the terminal in the report).
+fn cleaned(err: CliError) -> CliError {
+    match err {
+        CliError::Failed {
+            command,
+            code,
+            message,
+        } => CliError::Failed {
+            command,
+            code,
+            message: clean(&message),
+        },
+        CliError::BadOutput { command, message } => CliError::BadOutput {
+            command,
+            message: clean(&message),
+        },
+        other => other,
+    }
+}
+
+/// Why the pairing files stand in for the CLI, or `None` when they must not.
+fn fallback_reason(cli: &OpenclawCli, err: &CliError) -> Option<String> {
+    let message = match err {
+        CliError::NotFound(program) => {
+            return Some(format!("the openclaw CLI ({program}) was not found"));
+        }
+        CliError::Failed {
+            code: Some(_),
+            message,
+            ..
+        } => clean(message),
+        _ => return None,
+    };
+    if is_unknown_command(&message) {
+        return Some(format!(
+            "this openclaw CLI has no `devices list --json`: {message}"
+        ));
+    }
+    let version = cli_version(cli)?;
+    older_than(&version, SQLITE_STORE).then(|| {
+        format!(
+            "openclaw {version} keeps its devices in these files; `devices list --json` failed: {message}"
+        )
+    })
+}
+
+/// Commander's (2026.2) and OpenClaw's own (2026.9) words for a command or option it lacks.
+fn is_unknown_command(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    [
+        "unknown command",
+        "unknown option",
+        "does not know the command",
+        "has no command",
+        "does not recognize option",
+    ]
+    .iter()
+    .any(|s| m.contains(s))
+}
+
+/// `openclaw --version` (`2026.2.26`, `OpenClaw 2026.9.6 (eb377ac)`): the version, asked once
+/// per program and run (the repair loop lists devices every second).
+fn cli_version(cli: &OpenclawCli) -> Option<String> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static ASKED: Mutex<Option<HashMap<std::path::PathBuf, Option<String>>>> = Mutex::new(None);
+    let mut asked = ASKED.lock().unwrap_or_else(|e| e.into_inner());
+    asked
+        .get_or_insert_with(HashMap::new)
+        .entry(cli.program.clone())
+        .or_insert_with(|| {
+            let out = cli.run(&["--version"]).ok()?;
+            out.stdout
+                .split_whitespace()
+                .find(|w| version_parts(w).is_some())
+                .map(str::to_string)
+        })
+        .clone()
+}
+
+/// `2026.7.3` → (2026, 7); anything else (`dev`, `v1`) is no version.
+fn version_parts(word: &str) -> Option<(u32, u32)> {
+    let mut parts = word.split('.');
+    let year = parts.next()?.parse().ok().filter(|y| *y >= 2000)?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((year, minor))
+}
+
+fn older_than(version: &str, bound: (u32, u32)) -> bool {
+    version_parts(version).is_some_and(|v| v < bound)
 }
 
 /// `$STATE_DIR/devices/pending.json` and `paired.json` (OpenClaw up to ~2026.6), read-only.
@@ -169,7 +278,7 @@ pub fn read_state_files(state_dir: &Path) -> Option<DeviceState> {
             .filter_map(parse_request)
             .collect(),
         paired_count: entries(paired.as_ref()).len(),
-        source: "state files",
+        source: "state files".to_string(),
     })
 }
 
@@ -201,6 +310,29 @@ mod tests {
         let state = parse_list(&hostile, "cli").unwrap();
         assert_eq!(state.pending.len(), 1);
         assert_eq!(state.pending[0].client_id.as_deref(), Some("a?]0;x?"));
+    }
+
+    #[test]
+    fn old_clis_are_told_apart() {
+        // `openclaw --version` of 2026.2.26 and of 2026.9.6, as printed.
+        assert!(older_than("2026.2.26", SQLITE_STORE));
+        assert!(!older_than("2026.7.0", SQLITE_STORE));
+        assert!(!older_than("2026.10.1", SQLITE_STORE));
+        assert_eq!(version_parts("2026.9.6"), Some((2026, 9)));
+        assert!(version_parts("OpenClaw").is_none() && version_parts("(eb377ac)").is_none());
+        assert!(!older_than("dev", SQLITE_STORE));
+        // What 2026.2.26 (commander) and 2026.9.6 print for what they do not know.
+        assert!(is_unknown_command("error: unknown option '--json'"));
+        assert!(is_unknown_command("error: unknown command 'devices'"));
+        assert!(is_unknown_command(
+            "OpenClaw does not recognize option \"--jsonx\"."
+        ));
+        assert!(is_unknown_command(
+            "OpenClaw devices has no command \"frob\"."
+        ));
+        assert!(!is_unknown_command(
+            "gateway device.pair.list requires credentials before opening a websocket"
+        ));
     }
 
     #[test]

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 /// The most files one configuration may pull in through `include`.
 pub const MAX_FILES: usize = 512;
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// The deepest block nesting read (the parser and the analysis recurse per level).
+pub const MAX_NESTING: usize = 128;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Directive {
@@ -151,9 +153,31 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// Parses one file's text (includes are not followed here).
 pub fn parse_text(text: &str, file: usize) -> std::result::Result<Vec<Directive>, (usize, String)> {
     let tokens = lex(text)?;
+    check_nesting(&tokens)?;
     let mut pos = 0;
     let directives = parse_block(text, &tokens, &mut pos, file, false)?;
     Ok(directives)
+}
+
+/// Refuses blocks nested deeper than `MAX_NESTING`, at the brace that opens one level too many.
+fn check_nesting(tokens: &[(Token, usize)]) -> std::result::Result<(), (usize, String)> {
+    let mut depth = 0usize;
+    for (token, at) in tokens {
+        match token {
+            Token::Open => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err((
+                        *at,
+                        format!("blocks nested deeper than {MAX_NESTING} levels"),
+                    ));
+                }
+            }
+            Token::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn parse_block(
