@@ -73,7 +73,7 @@ const RUNS: &[Run] = &[
     Run {
         as_: As::Proxy,
         args: &["check", "--offline"],
-        strict: false,
+        strict: true,
         lists_findings: true,
     },
     Run {
@@ -85,7 +85,7 @@ const RUNS: &[Run] = &[
     Run {
         as_: As::Log,
         args: &["check", "--offline", "--since", "100000h"],
-        strict: false,
+        strict: true,
         lists_findings: true,
     },
     // Probes a gateway on fixtures/healthy's port with a short limit (refused, or whatever
