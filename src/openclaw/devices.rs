@@ -261,11 +261,14 @@ pub fn read_state_files(state_dir: &Path) -> Option<DeviceState> {
     let dir = state_dir.join("devices");
     let read = |name: &str| -> Option<Value> {
         let path = dir.join(name);
-        let meta = std::fs::metadata(&path).ok()?;
-        if meta.len() > 16 * 1024 * 1024 {
-            return None;
-        }
-        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+        // Regular files within 16 MiB only: a FIFO here must not block the run.
+        let bytes = crate::input::read_bytes(
+            &path,
+            16 * 1024 * 1024,
+            crate::input::Kind("a device state file"),
+        )
+        .ok()?;
+        serde_json::from_slice(&bytes).ok()
     };
     let pending = read("pending.json");
     let paired = read("paired.json");
