@@ -214,13 +214,16 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         OutputFormat::Prometheus => {
             report::prometheus::render(&report, gather::now_ms() as f64 / 1000.0)
         }
-        OutputFormat::Text => report::text::render(
-            &report,
-            &report::text::TextOptions {
-                style,
-                quiet: g.quiet,
-                verbose: g.verbose,
-            },
+        OutputFormat::Text => report::style::terminal_safe(
+            &report::text::render(
+                &report,
+                &report::text::TextOptions {
+                    style,
+                    quiet: g.quiet,
+                    verbose: g.verbose,
+                },
+            ),
+            style.color,
         ),
     };
     Ok(Outcome {

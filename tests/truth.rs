@@ -636,3 +636,27 @@ fn fix_takes_the_same_selectors_as_check() {
         .refused(&["remote_ur.*", "did you mean \"remote_url\""]);
     doctor(&["check", "--offline", "--config", &s, "--only", "nope"]).refused(&["\"nope\""]);
 }
+
+#[test]
+fn control_characters_from_a_config_never_reach_the_terminal() {
+    let case = root().join("fixtures/bad/config/control-chars.json");
+    let case = case.to_string_lossy();
+    for args in [
+        vec!["check", "--offline", "--config", &case],
+        vec!["check", "--offline", "-v", "--config", &case],
+        vec!["check", "--offline", "--config", &case, "--color", "always"],
+    ] {
+        let r = doctor(&args);
+        assert!(r.stdout.contains("pwned"), "{args:?}: {}", r.stdout);
+        assert!(!r.stdout.contains('\u{7}'), "{args:?}: BEL in {}", r.stdout);
+        // No ESC except the doctor's own SGR colour sequences (ESC [ digits;… m).
+        for (i, _) in r.stdout.match_indices('\u{1b}') {
+            let seq: String = r.stdout[i + 1..].chars().take(12).collect();
+            let sgr = seq.starts_with('[')
+                && seq[1..]
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                    .starts_with('m');
+            assert!(sgr, "{args:?}: a non-colour escape {seq:?}");
+        }
+    }
+}

@@ -130,3 +130,63 @@ mod tests {
         assert!(!unicode_enabled(none));
     }
 }
+
+/// Text for a terminal: control characters from config values, servers or files become `?`
+/// (an ESC could clear the screen or retitle the window). Newlines and tabs stay, and with
+/// colour on so do the doctor's own SGR colour sequences (`ESC [ … m`).
+pub fn terminal_safe(text: &str, color: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}' && color {
+            let seq_len = sgr_len(rest);
+            if seq_len > 0 {
+                out.push_str(&rest[..seq_len]);
+                rest = &rest[seq_len..];
+                continue;
+            }
+        }
+        out.push(if c.is_control() && c != '\n' && c != '\t' {
+            '?'
+        } else {
+            c
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// Length of an SGR sequence `ESC [ digits;… m` at the start of `s`, else 0.
+fn sgr_len(s: &str) -> usize {
+    let b = s.as_bytes();
+    if b.len() < 3 || b[1] != b'[' {
+        return 0;
+    }
+    match b[2..]
+        .iter()
+        .position(|c| !(c.is_ascii_digit() || *c == b';'))
+    {
+        Some(i) if b[2 + i] == b'm' => 3 + i,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod terminal_tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn only_the_doctors_own_colours_reach_the_terminal() {
+        let hostile = "url \u{1b}]0;pwned\u{7}wss://x\u{1b}[2J end\r\n\ttab";
+        assert_eq!(
+            terminal_safe(hostile, false),
+            "url ?]0;pwned?wss://x?[2J end?\n\ttab"
+        );
+        let coloured = "\u{1b}[1m\u{1b}[31mbold red\u{1b}[0m \u{1b}[2J";
+        assert_eq!(
+            terminal_safe(coloured, true),
+            "\u{1b}[1m\u{1b}[31mbold red\u{1b}[0m ?[2J"
+        );
+        assert_eq!(terminal_safe("\u{1b}[31", true), "?[31");
+    }
+}
