@@ -213,6 +213,9 @@ fn check_location(
         .take_while(|c| c.is_whitespace())
         .collect();
     let mut insert = Vec::new();
+    // A line copied from a file where it holds bytes that are not UTF-8 cannot be copied
+    // exactly: then no insertion is proposed (the hint still says what to add).
+    let mut exact = true;
 
     if !hits_gateway {
         out.push(ProxyIssue {
@@ -273,8 +276,9 @@ fn check_location(
                 let name = d.args.first().map(String::as_str).unwrap_or("");
                 if !name.eq_ignore_ascii_case("Upgrade") && !name.eq_ignore_ascii_case("Connection")
                 {
-                    let src = &tree.files[d.file].text[d.span.clone()];
-                    insert.push(format!("{indent}{src}"));
+                    let from = &tree.files[d.file];
+                    exact &= !from.has_replaced(&d.span);
+                    insert.push(format!("{indent}{}", &from.text[d.span.clone()]));
                 }
             }
         }
@@ -373,7 +377,7 @@ fn check_location(
         }
     }
 
-    if !insert.is_empty() {
+    if !insert.is_empty() && exact {
         // The insertion belongs to the first issue that needs it (http_version or headers).
         if let Some(issue) = out.iter_mut().rev().find(|i| {
             (i.id == "proxy.upgrade_headers" || i.id == "proxy.http_version")
@@ -385,6 +389,28 @@ fn check_location(
             issue.insert_at = Some(pass.span.end);
         }
     }
+}
+
+/// The file's bytes as read, and with each issue's lines inserted after its `proxy_pass`;
+/// `None` when nothing is inserted in it. Every byte outside the insertions is kept, UTF-8 or
+/// not (the splices' offsets are byte offsets into the file).
+pub fn patch(tree: &Tree, issues: &[ProxyIssue], file: usize) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut splices = splices(tree, issues, file);
+    if splices.is_empty() {
+        return None;
+    }
+    splices.sort_by_key(|s| (s.range.start, s.range.end));
+    let old = tree.files.get(file)?.bytes();
+    let mut new = Vec::with_capacity(old.len() + 256);
+    let mut pos = 0;
+    for s in &splices {
+        let start = s.range.start.clamp(pos, old.len());
+        new.extend_from_slice(&old[pos..start]);
+        new.extend_from_slice(s.text.as_bytes());
+        pos = s.range.end.clamp(start, old.len());
+    }
+    new.extend_from_slice(&old[pos..]);
+    Some((old, new))
 }
 
 /// The splices that insert each issue's lines after its `proxy_pass` (one per location).
@@ -404,3 +430,7 @@ pub fn splices(tree: &Tree, issues: &[ProxyIssue], file: usize) -> Vec<Splice> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "analyze_tests.rs"]
+mod tests;
