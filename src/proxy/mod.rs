@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod caddy;
 pub mod lua_block;
 pub mod nginx;
+pub mod nginx_bin;
 pub mod nginx_syntax;
 
 use crate::error::Result;
@@ -98,17 +99,14 @@ fn shift(mut d: nginx::Directive, offset: usize) -> nginx::Directive {
     d
 }
 
-/// Without `--proxy-config`: `nginx -T` (the effective configuration, includes resolved),
-/// else /etc/nginx/nginx.conf, else /etc/caddy/Caddyfile.
+/// Without `--proxy-config`: `nginx -T` (the effective configuration, includes resolved;
+/// nginx found as `nginx_bin::find` finds it), else /etc/nginx/nginx.conf, else
+/// /etc/caddy/Caddyfile.
 pub fn discover() -> Option<Result<ProxyFacts>> {
-    if let Ok(out) = std::process::Command::new("nginx")
-        .arg("-T")
-        .stdin(std::process::Stdio::null())
-        .output()
-        && out.status.success()
-        && memchr::memmem::find(&out.stdout, b"# configuration file ").is_some()
+    if let Ok(dump) = nginx_bin::output(None, &["-T"])
+        && memchr::memmem::find(&dump, b"# configuration file ").is_some()
     {
-        return Some(nginx::Tree::from_dump(&out.stdout).map(|tree| ProxyFacts {
+        return Some(nginx::Tree::from_dump(&dump).map(|tree| ProxyFacts {
             main: None,
             tree,
             caddy: vec![],
