@@ -8,19 +8,22 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn copy_layout(layout: &str, kind: &str, dir: &Path) -> PathBuf {
+    copy_layout_to(layout, kind, dir, "conf")
+}
+
+/// Copies fixtures/proxy/LAYOUT/KIND to DIR/SUB, `@DIR@` replaced by DIR (bytes kept as they
+/// are otherwise), with a certificate and an openclaw.json in DIR; returns the main file.
+fn copy_layout_to(layout: &str, kind: &str, dir: &Path, sub: &str) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/proxy")
         .join(layout)
         .join(kind);
-    let root = dir.join("conf");
+    let root = dir.join(sub);
     for entry in walk(&src) {
         let rel = entry.strip_prefix(&src).unwrap();
         let dest = root.join(rel);
         fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        let text = fs::read_to_string(&entry)
-            .unwrap()
-            .replace("@DIR@", dir.to_str().unwrap());
-        fs::write(dest, text).unwrap();
+        fs::write(dest, with_dir(&fs::read(&entry).unwrap(), dir)).unwrap();
     }
     // A certificate for the TLS vhost (nginx -t loads it).
     let key = rcgen::KeyPair::generate().unwrap();
@@ -41,6 +44,18 @@ fn copy_layout(layout: &str, kind: &str, dir: &Path) -> PathBuf {
     } else {
         root.join("Caddyfile")
     }
+}
+
+fn with_dir(bytes: &[u8], dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while let Some(i) = rest.windows(5).position(|w| w == b"@DIR@") {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(dir.to_str().unwrap().as_bytes());
+        rest = &rest[i + 5..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -99,24 +114,28 @@ fn proxy_findings(report: &Value) -> Vec<(String, String, u64)> {
 }
 
 fn check(dir: &Path, main: &Path) -> Value {
-    doctor(
-        dir,
-        &[
-            "check",
-            "--log",
-            "/nonexistent",
-            "--only",
-            "proxy",
-            "--timeout",
-            "1s",
-            "--url",
-            "ws://claw.example.test:9",
-            "--resolve",
-            "claw.example.test:9:127.0.0.1",
-            "--proxy-config",
-            main.to_str().unwrap(),
-        ],
-    )
+    check_paths(dir, &[main])
+}
+
+/// `check --only proxy` with one `--proxy-config` per path.
+fn check_paths(dir: &Path, paths: &[&Path]) -> Value {
+    let mut args: Vec<&str> = vec![
+        "check",
+        "--log",
+        "/nonexistent",
+        "--only",
+        "proxy",
+        "--timeout",
+        "1s",
+        "--url",
+        "ws://claw.example.test:9",
+        "--resolve",
+        "claw.example.test:9:127.0.0.1",
+    ];
+    for p in paths {
+        args.extend(["--proxy-config", p.to_str().unwrap()]);
+    }
+    doctor(dir, &args)
 }
 
 #[test]
@@ -258,4 +277,36 @@ fn a_patch_that_nginx_rejects_is_rolled_back() {
     )
     .unwrap();
     assert_eq!(app, original_app, "the patched file is back as it was");
+}
+
+#[test]
+fn a_caddyfile_finding_names_its_own_file_among_several() {
+    // nginx and two Caddyfiles, the broken one last: each finding names the file it is in.
+    let dir = tempfile::tempdir().unwrap();
+    let nginx = copy_layout_to("yunohost", "good", dir.path(), "nginx");
+    let good = copy_layout_to("caddy", "good", dir.path(), "caddy-good");
+    let broken = copy_layout_to("caddy", "broken", dir.path(), "caddy-broken");
+    let report = check_paths(dir.path(), &[&nginx, &good, &broken]);
+    let found: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"].as_str().unwrap().starts_with("proxy."))
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let broken = broken.display().to_string();
+    assert_eq!(
+        found,
+        vec![
+            ("proxy.upstream".to_string(), broken.clone(), 3),
+            ("proxy.forwarded_for".to_string(), broken, 3),
+        ],
+        "{report:#}"
+    );
 }

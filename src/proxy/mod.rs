@@ -32,6 +32,21 @@ pub fn is_caddyfile(path: &Path) -> bool {
     })
 }
 
+impl ProxyFacts {
+    /// The file index that issues in `caddy[i]` carry: after every nginx file.
+    pub fn caddy_index(&self, i: usize) -> usize {
+        self.tree.files.len() + i
+    }
+
+    /// The path of the file an issue names: an nginx file, or a Caddyfile (`caddy_index`).
+    pub fn path_of(&self, file: usize) -> Option<&Path> {
+        match file.checked_sub(self.tree.files.len()) {
+            None => self.tree.files.get(file).map(|f| f.path.as_path()),
+            Some(i) => self.caddy.get(i).map(|(p, _)| p.as_path()),
+        }
+    }
+}
+
 /// `--proxy-config` paths: a file (its directory is the prefix for includes), or a directory
 /// (its `nginx.conf` when there is one, else every `*.conf` under it, as in conf.d trees).
 /// Anything else named (a FIFO, a socket, a device, nothing) is refused by the reader.
