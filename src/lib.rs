@@ -189,7 +189,13 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         }
         if !args.no_config {
             let auto = gathered.proxy_suspect();
-            gathered.proxy = gather::proxy(&args.probe.proxy_config, auto);
+            gathered.proxy = if args.probe.proxy_config.is_empty() {
+                gather::proxy(&args.probe.proxy_config, auto)
+            } else {
+                // A proxy configuration named by --proxy-config that cannot be read or parsed
+                // stops the run (exit 2), as a named config does.
+                Some(Ok(crate::proxy::load_paths(&args.probe.proxy_config)?))
+            };
         }
         if !args.no_config {
             gathered.logs = Some(gather::logs(&args.log, args.since));
