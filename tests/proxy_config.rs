@@ -231,24 +231,32 @@ fn every_proposed_nginx_patch_passes_the_real_nginx_test() {
     }
 }
 
+/// Every file under `root` (path → bytes).
+fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walk(root)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
 #[test]
 fn a_patch_that_nginx_rejects_is_rolled_back() {
     let dir = tempfile::tempdir().unwrap();
     let main = copy_layout("yunohost", "broken", dir.path());
-    // Break the main file in a way only nginx notices (an unknown directive elsewhere).
-    let conf = dir.path().join("conf/conf.d/claw.example.test.conf");
-    let original_app = fs::read_to_string(
-        dir.path()
-            .join("conf/conf.d/claw.example.test.d/openclaw.conf"),
-    )
-    .unwrap();
+    let root = dir.path().join("conf");
+    // Break the server file in a way only nginx notices (a directive nginx does not know); the
+    // doctor patches the app file it includes, then nginx -t refuses the whole.
+    let server = root.join("conf.d/claw.example.test.conf");
+    let text = fs::read_to_string(&server).unwrap();
     fs::write(
-        &conf,
-        fs::read_to_string(&conf)
-            .unwrap()
-            .replace("server_name", "no_such_directive x;\n    server_name"),
+        &server,
+        text.replace("server_name", "no_such_directive x;\n    server_name"),
     )
     .unwrap();
+    let before = snapshot(&root);
     let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
         .unwrap()
         .args([
@@ -267,16 +275,45 @@ fn a_patch_that_nginx_rejects_is_rolled_back() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("nginx -t failed") && stderr.contains("restored"),
-        "{stderr}"
+    // nginx really ran on the patched files and refused them: its own emerg line, naming the
+    // directive and where it is, which no message of the doctor's can produce.
+    // (`… [emerg] PID#TID: unknown directive "no_such_directive" in FILE:3`)
+    let emerg = format!(
+        ": unknown directive \"no_such_directive\" in {}:3",
+        server.display()
     );
-    let app = fs::read_to_string(
-        dir.path()
-            .join("conf/conf.d/claw.example.test.d/openclaw.conf"),
-    )
-    .unwrap();
-    assert_eq!(app, original_app, "the patched file is back as it was");
+    let at = stderr.find(&emerg).unwrap_or_else(|| panic!("{stderr}"));
+    let tag = stderr[..at].rsplit_once("[emerg] ").map(|(_, t)| t);
+    let ids = |t: &str| {
+        t.split('#')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    assert!(tag.is_some_and(ids), "{stderr}");
+    // The patch was written (its backup is there) and then undone: every file is back, byte
+    // for byte, and nothing but the hidden backup was left.
+    let after = snapshot(&root);
+    let (backups, files): (Vec<_>, Vec<_>) = after.into_iter().partition(|(p, _)| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".openclaw.conf.doctor-"))
+    });
+    assert_eq!(
+        backups.len(),
+        1,
+        "one backup: {:?}",
+        backups.iter().map(|b| &b.0).collect::<Vec<_>>()
+    );
+    let after: std::collections::BTreeMap<_, _> = files.into_iter().collect();
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &before {
+        assert!(
+            after.get(path) == Some(bytes),
+            "{} was not restored",
+            path.display()
+        );
+    }
 }
 
 #[test]
