@@ -74,3 +74,45 @@ fn an_inherited_line_that_is_not_utf8_is_not_copied_into_a_patch() {
             .contains("    proxy_set_header X-Name café;\n    proxy_set_header Upgrade")
     );
 }
+
+#[test]
+fn an_inherited_directive_is_named_at_its_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = dir.path().join("nginx.conf");
+    std::fs::write(
+        &main,
+        "http {\n  proxy_read_timeout 30s;\n  access_by_lua_file /usr/share/ssowat/access.lua;\n  proxy_http_version 1.0;\n  include site.conf;\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("site.conf"),
+        "server {\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection upgrade;\n  }\n}\n",
+    )
+    .unwrap();
+    let t = Tree::load(&main, dir.path()).unwrap();
+    let issues = analyze(&t, &gateway());
+    let named: Vec<(&str, usize, usize, bool)> = issues
+        .iter()
+        .map(|i| {
+            let at = format!("{}:{}: ", t.files[i.file].path.display(), i.line);
+            (i.id, i.file, i.line, i.message.starts_with(&at))
+        })
+        .collect();
+    assert_eq!(
+        named,
+        vec![
+            // Where the fix goes: after proxy_pass, in site.conf.
+            ("proxy.http_version", 1, 3, false),
+            ("proxy.read_timeout", 0, 2, true),
+            ("proxy.sso", 0, 3, true),
+        ]
+    );
+    // The message names the directive where it is.
+    let main = main.display().to_string();
+    assert!(
+        issues[0].message.starts_with(&format!("{main}:4: ")),
+        "{}",
+        issues[0].message
+    );
+    assert!(issues[0].insert_at.is_some());
+}
