@@ -3,8 +3,10 @@
 //! of it (`ok`, or the error: the doctor's `line:column message`, nginx's `emerg` text); both
 //! are run on it. A refused file named by --proxy-config exits 2 with one line naming
 //! file:line:column. Lua blocks need ngx_lua, which nginx-light lacks: their nginx side runs
-//! when ngx_lua is there (Debian's libnginx-mod-http-lua, or the unpacked packages under
-//! $OPENCLAW_DOCTOR_TEST_NGX_LUA_ROOT), and is skipped with a note otherwise.
+//! when ngx_lua is there (Debian's libnginx-mod-http-lua installed, or unpacked without
+//! installing under $OPENCLAW_DOCTOR_TEST_NGX_LUA_ROOT: `apt-get download
+//! libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core lua-resty-lrucache
+//! libluajit2-5.1-2 libpcre3` then `dpkg -x` each there), and is skipped with a note otherwise.
 
 use openclaw_doctor::proxy::nginx_bin;
 use std::fs;
@@ -94,11 +96,14 @@ fn check(dir: &Path, conf: &Path) -> std::process::Output {
 
 fn nginx_t(conf: &Path) -> (bool, String) {
     let bin = nginx_bin::find().expect("these tests need nginx (Debian: nginx-light)");
-    let out = Command::new(bin)
-        .args(["-t", "-q", "-c"])
-        .arg(conf)
-        .output()
-        .unwrap();
+    let mut cmd = Command::new(bin);
+    // The unpacked ngx_lua packages bring their own libluajit and libpcre3.
+    if let Ok(root) = std::env::var("OPENCLAW_DOCTOR_TEST_NGX_LUA_ROOT") {
+        let libs = ["usr/lib/x86_64-linux-gnu", "lib/x86_64-linux-gnu"]
+            .map(|l| Path::new(&root).join(l).display().to_string());
+        cmd.env("LD_LIBRARY_PATH", libs.join(":"));
+    }
+    let out = cmd.args(["-t", "-q", "-c"]).arg(conf).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -189,7 +194,7 @@ fn the_reader_and_nginx_agree_on_every_syntax_fixture() {
         }
         seen += 1;
     }
-    assert_eq!(seen, 10, "every fixture was checked");
+    assert_eq!(seen, 11, "every fixture was checked");
 }
 
 /// A minimal main file around `line` (inside `http { server { … } }`).
