@@ -82,6 +82,34 @@ pub fn check_named(path: &Path, kind: Kind) -> Result<()> {
     open_regular(path, kind).map(|_| ())
 }
 
+/// Refuses text in UTF-16 (with or without a byte order mark) and binary files (a NUL byte):
+/// neither OpenClaw nor nginx reads them. `reader` says who reads what ("OpenClaw reads
+/// UTF-8 only …"), `what` what the file should be ("a text config").
+pub fn refuse_utf16_or_binary(path: &Path, bytes: &[u8], reader: &str, what: &str) -> Result<()> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::input(
+            path,
+            format!("the file is UTF-16 encoded; {reader}"),
+        ));
+    }
+    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+        // UTF-16 without a BOM shows a NUL in every other byte.
+        let nul_pairs = bytes
+            .iter()
+            .skip(i % 2)
+            .step_by(2)
+            .take(64)
+            .all(|&b| b == 0);
+        let message = if nul_pairs && bytes.len() >= 4 {
+            format!("the file looks UTF-16 encoded; {reader}")
+        } else {
+            format!("the file is binary (NUL byte at offset {i}), not {what}")
+        };
+        return Err(Error::input(path, message));
+    }
+    Ok(())
+}
+
 fn file_type_name(meta: &std::fs::Metadata) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     let t = meta.file_type();

@@ -347,7 +347,7 @@ fn nginx_nesting_bound() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("deep.conf:129:1: nginx: blocks nested deeper than 128 levels"),
+        stderr.contains("deep.conf:129:3: nginx syntax: blocks nested more than 128 deep"),
         "{stderr}"
     );
 }

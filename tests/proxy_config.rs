@@ -8,19 +8,22 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 fn copy_layout(layout: &str, kind: &str, dir: &Path) -> PathBuf {
+    copy_layout_to(layout, kind, dir, "conf")
+}
+
+/// Copies fixtures/proxy/LAYOUT/KIND to DIR/SUB, `@DIR@` replaced by DIR (bytes kept as they
+/// are otherwise), with a certificate and an openclaw.json in DIR; returns the main file.
+fn copy_layout_to(layout: &str, kind: &str, dir: &Path, sub: &str) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/proxy")
         .join(layout)
         .join(kind);
-    let root = dir.join("conf");
+    let root = dir.join(sub);
     for entry in walk(&src) {
         let rel = entry.strip_prefix(&src).unwrap();
         let dest = root.join(rel);
         fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        let text = fs::read_to_string(&entry)
-            .unwrap()
-            .replace("@DIR@", dir.to_str().unwrap());
-        fs::write(dest, text).unwrap();
+        fs::write(dest, with_dir(&fs::read(&entry).unwrap(), dir)).unwrap();
     }
     // A certificate for the TLS vhost (nginx -t loads it).
     let key = rcgen::KeyPair::generate().unwrap();
@@ -41,6 +44,18 @@ fn copy_layout(layout: &str, kind: &str, dir: &Path) -> PathBuf {
     } else {
         root.join("Caddyfile")
     }
+}
+
+fn with_dir(bytes: &[u8], dir: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while let Some(i) = rest.windows(5).position(|w| w == b"@DIR@") {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(dir.to_str().unwrap().as_bytes());
+        rest = &rest[i + 5..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -99,24 +114,30 @@ fn proxy_findings(report: &Value) -> Vec<(String, String, u64)> {
 }
 
 fn check(dir: &Path, main: &Path) -> Value {
-    doctor(
-        dir,
-        &[
-            "check",
-            "--log",
-            "/nonexistent",
-            "--only",
-            "proxy",
-            "--timeout",
-            "1s",
-            "--url",
-            "ws://claw.example.test:9",
-            "--resolve",
-            "claw.example.test:9:127.0.0.1",
-            "--proxy-config",
-            main.to_str().unwrap(),
-        ],
-    )
+    check_paths(dir, &[main])
+}
+
+/// `check --only proxy` with one `--proxy-config` per path.
+fn check_paths(dir: &Path, paths: &[&Path]) -> Value {
+    // The log directory is the empty test directory: this host's /tmp/openclaw stays out.
+    let log_dir = dir.to_str().unwrap();
+    let mut args: Vec<&str> = vec![
+        "check",
+        "--log",
+        log_dir,
+        "--only",
+        "proxy",
+        "--timeout",
+        "1s",
+        "--url",
+        "ws://claw.example.test:9",
+        "--resolve",
+        "claw.example.test:9:127.0.0.1",
+    ];
+    for p in paths {
+        args.extend(["--proxy-config", p.to_str().unwrap()]);
+    }
+    doctor(dir, &args)
 }
 
 #[test]
@@ -201,7 +222,11 @@ fn every_proposed_nginx_patch_passes_the_real_nginx_test() {
             notes.contains("configuration test (nginx -t) passed"),
             "{layout}: {notes}"
         );
-        assert!(notes.contains("backup"), "{layout}: {notes}");
+        let written = applied["fix"]["written"].to_string();
+        assert!(
+            written.contains("/.openclaw.conf.doctor-") || written.contains("/.openclaw.doctor-"),
+            "{layout}: a hidden backup: {written}"
+        );
         let after = check(dir.path(), &main);
         let left: Vec<String> = proxy_findings(&after)
             .into_iter()
@@ -212,24 +237,32 @@ fn every_proposed_nginx_patch_passes_the_real_nginx_test() {
     }
 }
 
+/// Every file under `root` (path → bytes).
+fn snapshot(root: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    walk(root)
+        .into_iter()
+        .map(|p| {
+            let bytes = fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect()
+}
+
 #[test]
 fn a_patch_that_nginx_rejects_is_rolled_back() {
     let dir = tempfile::tempdir().unwrap();
     let main = copy_layout("yunohost", "broken", dir.path());
-    // Break the main file in a way only nginx notices (an unknown directive elsewhere).
-    let conf = dir.path().join("conf/conf.d/claw.example.test.conf");
-    let original_app = fs::read_to_string(
-        dir.path()
-            .join("conf/conf.d/claw.example.test.d/openclaw.conf"),
-    )
-    .unwrap();
+    let root = dir.path().join("conf");
+    // Break the server file in a way only nginx notices (a directive nginx does not know); the
+    // doctor patches the app file it includes, then nginx -t refuses the whole.
+    let server = root.join("conf.d/claw.example.test.conf");
+    let text = fs::read_to_string(&server).unwrap();
     fs::write(
-        &conf,
-        fs::read_to_string(&conf)
-            .unwrap()
-            .replace("server_name", "no_such_directive x;\n    server_name"),
+        &server,
+        text.replace("server_name", "no_such_directive x;\n    server_name"),
     )
     .unwrap();
+    let before = snapshot(&root);
     let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
         .unwrap()
         .args([
@@ -248,14 +281,75 @@ fn a_patch_that_nginx_rejects_is_rolled_back() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("nginx -t failed") && stderr.contains("restored"),
-        "{stderr}"
+    // nginx really ran on the patched files and refused them: its own emerg line, naming the
+    // directive and where it is, which no message of the doctor's can produce.
+    // (`… [emerg] PID#TID: unknown directive "no_such_directive" in FILE:3`)
+    let emerg = format!(
+        ": unknown directive \"no_such_directive\" in {}:3",
+        server.display()
     );
-    let app = fs::read_to_string(
-        dir.path()
-            .join("conf/conf.d/claw.example.test.d/openclaw.conf"),
-    )
-    .unwrap();
-    assert_eq!(app, original_app, "the patched file is back as it was");
+    let at = stderr.find(&emerg).unwrap_or_else(|| panic!("{stderr}"));
+    let tag = stderr[..at].rsplit_once("[emerg] ").map(|(_, t)| t);
+    let ids = |t: &str| {
+        t.split('#')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    assert!(tag.is_some_and(ids), "{stderr}");
+    // The patch was written (its backup is there) and then undone: every file is back, byte
+    // for byte, and nothing but the hidden backup was left.
+    let after = snapshot(&root);
+    let (backups, files): (Vec<_>, Vec<_>) = after.into_iter().partition(|(p, _)| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with(".openclaw.conf.doctor-"))
+    });
+    assert_eq!(
+        backups.len(),
+        1,
+        "one backup: {:?}",
+        backups.iter().map(|b| &b.0).collect::<Vec<_>>()
+    );
+    let after: std::collections::BTreeMap<_, _> = files.into_iter().collect();
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &before {
+        assert!(
+            after.get(path) == Some(bytes),
+            "{} was not restored",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn a_caddyfile_finding_names_its_own_file_among_several() {
+    // nginx and two Caddyfiles, the broken one last: each finding names the file it is in.
+    let dir = tempfile::tempdir().unwrap();
+    let nginx = copy_layout_to("yunohost", "good", dir.path(), "nginx");
+    let good = copy_layout_to("caddy", "good", dir.path(), "caddy-good");
+    let broken = copy_layout_to("caddy", "broken", dir.path(), "caddy-broken");
+    let report = check_paths(dir.path(), &[&nginx, &good, &broken]);
+    let found: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["id"].as_str().unwrap().starts_with("proxy."))
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let broken = broken.display().to_string();
+    assert_eq!(
+        found,
+        vec![
+            ("proxy.upstream".to_string(), broken.clone(), 3),
+            ("proxy.forwarded_for".to_string(), broken, 3),
+        ],
+        "{report:#}"
+    );
 }

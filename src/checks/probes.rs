@@ -91,7 +91,7 @@ pub fn why_not_run(id: &str, probes: Option<&[ProbeResult]>) -> Option<String> {
             Some(_) => None,
         },
         "probe.insecure" => probes.is_empty().then(|| "nothing was probed".into()),
-        "probe.pairing_required" => (!probes.iter().any(|p| got_past_tls(p))).then(|| {
+        "probe.pairing_required" => (!probes.iter().any(got_past_tls)).then(|| {
             format!(
                 "no probe reached a server ({})",
                 outcomes(&probes.iter().collect::<Vec<_>>())

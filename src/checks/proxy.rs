@@ -26,18 +26,10 @@ pub fn check(
         "proxy.http_version"
     };
     for issue in found {
-        let path = match facts.tree.files.get(issue.file) {
-            Some(f) => f.path.clone(),
-            // Caddyfile issues carry usize::MAX: their path is in the message.
-            None => facts
-                .caddy
-                .iter()
-                .find(|(_, t)| {
-                    issue.message.contains(&format!(":{}:", issue.line)) && !t.is_empty()
-                })
-                .map(|(p, _)| p.clone())
-                .unwrap_or_default(),
-        };
+        let path = facts
+            .path_of(issue.file)
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
         let mut f = Finding::new(
             issue.id,
             if issue.warning {
@@ -121,9 +113,9 @@ pub fn issues(
         trusted_proxies_set: view.get("gateway.trustedProxies").is_some(),
     };
     let mut found = analyze(&facts.tree, &gw);
-    for (path, text) in &facts.caddy {
+    for (i, (path, text)) in facts.caddy.iter().enumerate() {
         let mut more = crate::proxy::caddy::analyze(
-            usize::MAX,
+            facts.caddy_index(i),
             &path.display().to_string(),
             text,
             gw.port,

@@ -175,28 +175,12 @@ pub fn read_text(path: &Path, max_bytes: u64) -> Result<String> {
 }
 
 fn decode(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::input(
-            path,
-            "the file is UTF-16 encoded; OpenClaw reads UTF-8 only (re-save it as UTF-8)",
-        ));
-    }
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
-        // UTF-16 without a BOM shows a NUL in every other byte.
-        let nul_pairs = bytes
-            .iter()
-            .skip(i % 2)
-            .step_by(2)
-            .take(64)
-            .all(|&b| b == 0);
-        let message = if nul_pairs && bytes.len() >= 4 {
-            "the file looks UTF-16 encoded; OpenClaw reads UTF-8 only (re-save it as UTF-8)"
-                .to_string()
-        } else {
-            format!("the file is binary (NUL byte at offset {i}), not a text config")
-        };
-        return Err(Error::input(path, message));
-    }
+    crate::input::refuse_utf16_or_binary(
+        path,
+        &bytes,
+        "OpenClaw reads UTF-8 only (re-save it as UTF-8)",
+        "a text config",
+    )?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();

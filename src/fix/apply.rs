@@ -18,6 +18,11 @@ pub struct Written {
 
 /// Replaces the file at `path` (whose content was `expected`) with `new`.
 pub fn write_file(path: &Path, expected: &str, new: &str, backup: bool) -> Result<Written> {
+    write_bytes(path, expected.as_bytes(), new.as_bytes(), backup)
+}
+
+/// As `write_file`, for content that need not be UTF-8 (an nginx file with a Latin-1 comment).
+pub fn write_bytes(path: &Path, expected: &[u8], new: &[u8], backup: bool) -> Result<Written> {
     write_file_with(path, expected, new, backup, || {})
 }
 
@@ -25,8 +30,8 @@ pub fn write_file(path: &Path, expected: &str, new: &str, backup: bool) -> Resul
 /// (glob(3)) skips dot files, so a backup in sites-enabled/ is never loaded as configuration.
 pub fn write_file_hidden_backup(
     path: &Path,
-    expected: &str,
-    new: &str,
+    expected: &[u8],
+    new: &[u8],
     backup: bool,
 ) -> Result<Written> {
     HIDDEN_BACKUP.with(|h| h.set(true));
@@ -44,8 +49,8 @@ thread_local! {
 /// file underneath).
 pub fn write_file_with(
     path: &Path,
-    expected: &str,
-    new: &str,
+    expected: &[u8],
+    new: &[u8],
     backup: bool,
     before_commit: impl FnOnce(),
 ) -> Result<Written> {
@@ -66,7 +71,7 @@ pub fn write_file_with(
     ensure_unchanged(path, &target, expected)?;
 
     let backup_path = if backup {
-        Some(write_backup(path, &target, expected.as_bytes(), &meta)?)
+        Some(write_backup(path, &target, expected, &meta)?)
     } else {
         None
     };
@@ -89,7 +94,7 @@ pub fn write_file_with(
         Error::write(path, format!("{what}: {e}; the original is unchanged"))
     };
     injected(Fault::Write)
-        .and_then(|()| temp.write_all(new.as_bytes()))
+        .and_then(|()| temp.write_all(new))
         .map_err(|e| fail("writing the new content failed", e))?;
     temp.as_file()
         .set_permissions(fs::Permissions::from_mode(mode))
@@ -170,9 +175,9 @@ fn lock_with_timeout(file: &File, limit: std::time::Duration) -> std::result::Re
     }
 }
 
-fn ensure_unchanged(path: &Path, target: &Path, expected: &str) -> Result<()> {
+fn ensure_unchanged(path: &Path, target: &Path, expected: &[u8]) -> Result<()> {
     let now = fs::read(target).map_err(|e| Error::write(path, e.to_string()))?;
-    if now != expected.as_bytes() {
+    if now != expected {
         return Err(Error::write(
             path,
             "the file changed since the doctor read it; nothing was written (run the doctor again)",
@@ -283,7 +288,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("openclaw.json");
         fs::write(&path, "{ a: 1 }").unwrap();
-        let err = write_file_with(&path, "{ a: 1 }", "{ a: 2 }", true, || {
+        let err = write_file_with(&path, b"{ a: 1 }", b"{ a: 2 }", true, || {
             fs::write(&path, "{ a: 3 }").unwrap();
         })
         .unwrap_err();

@@ -50,11 +50,10 @@ pub fn plan(
     let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
     let mut out = ProxyPlan::default();
     for (i, file) in facts.tree.files.iter().enumerate() {
-        let splices = crate::proxy::analyze::splices(&facts.tree, &issues, i);
-        if splices.is_empty() {
+        // Bytes: a byte that is not UTF-8 (a Latin-1 comment) is kept exactly.
+        let Some((old, new)) = crate::proxy::analyze::patch(&facts.tree, &issues, i) else {
             continue;
-        }
-        let new = crate::config::edit::apply_splices(&file.text, &splices);
+        };
         let inserted: Vec<String> = issues
             .iter()
             .filter(|x| x.file == i && x.insert_at.is_some())
@@ -73,7 +72,7 @@ pub fn plan(
         ));
         out.changes.push(Change {
             path: file.path.clone(),
-            old: file.text.clone(),
+            old,
             new,
             hidden_backup: true,
         });
@@ -89,60 +88,16 @@ pub fn plan(
 
 /// Runs nginx with `args` (and `-c main`); `Err` carries nginx's own error line.
 pub fn nginx(main: Option<&std::path::Path>, args: &[&str]) -> std::result::Result<(), String> {
-    let program = nginx_program().ok_or_else(not_found)?;
-    let mut cmd = std::process::Command::new(&program);
-    if let Some(main) = main {
-        cmd.arg("-c").arg(main);
-    }
-    let out = cmd
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        let err = String::from_utf8_lossy(&out.stderr);
-        Err(err
-            .lines()
-            .find(|l| l.contains("emerg") || l.contains("error"))
-            .unwrap_or(err.trim())
-            .to_string())
-    }
-}
-
-/// nginx on PATH, else where Debian and source builds put it.
-pub fn nginx_program() -> Option<PathBuf> {
-    // TEMPORARY until proxy::nginx_bin lands.
-    let on_path = std::env::var_os("PATH").and_then(|p| {
-        std::env::split_paths(&p)
-            .map(|d| d.join("nginx"))
-            .find(|c| c.is_file())
-    });
-    on_path.or_else(|| {
-        [
-            "/usr/sbin/nginx",
-            "/usr/local/sbin/nginx",
-            "/usr/local/nginx/sbin/nginx",
-        ]
-        .iter()
-        .map(PathBuf::from)
-        .find(|c| c.is_file())
-    })
-}
-
-fn not_found() -> String {
-    "nginx not found (looked on PATH and in /usr/sbin, /usr/local/sbin, /usr/local/nginx/sbin)"
-        .into()
+    crate::proxy::nginx_bin::run(main, args).map_err(|e| e.to_string())
 }
 
 /// Before the first write: `--apply-proxy` with changes needs an nginx to test them with.
 pub fn require_nginx() -> Result<()> {
-    match nginx_program() {
+    match crate::proxy::nginx_bin::find() {
         Some(_) => Ok(()),
         None => Err(Error::Usage(format!(
             "{}: --apply-proxy tests every patch with nginx -t; nothing was written",
-            not_found()
+            crate::proxy::nginx_bin::not_found()
         ))),
     }
 }

@@ -120,8 +120,8 @@ pub fn fix(
         .into_iter()
         .map(|c| Change {
             path: c.path,
-            old: c.old,
-            new: c.new,
+            old: c.old.into_bytes(),
+            new: c.new.into_bytes(),
             hidden_backup: false,
         })
         .collect();
@@ -132,8 +132,8 @@ pub fn fix(
         .chain(&proxy.changes)
         .map(|c| FileDiff {
             path: c.path.clone(),
-            old: c.old.clone(),
-            new: c.new.clone(),
+            old: String::from_utf8_lossy(&c.old).into_owned(),
+            new: String::from_utf8_lossy(&c.new).into_owned(),
         })
         .collect();
     let before = report.findings.clone();

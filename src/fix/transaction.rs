@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone)]
 pub struct Change {
     pub path: PathBuf,
-    pub old: String,
-    pub new: String,
+    /// Bytes, not text: an nginx file may hold bytes that are not UTF-8, kept exactly.
+    pub old: Vec<u8>,
+    pub new: Vec<u8>,
     /// nginx files get dot-named backups (`include dir/*` skips dot files).
     pub hidden_backup: bool,
 }
@@ -29,7 +30,7 @@ pub fn preflight(changes: &[Change]) -> Result<()> {
                 ),
             )
         })?;
-        if now != c.old.as_bytes() {
+        if now != c.old {
             return Err(Error::write(
                 &c.path,
                 "the file changed since the doctor read it; nothing was written (run the doctor again)",
@@ -58,7 +59,7 @@ pub fn write_all_with(
         let result = if c.hidden_backup {
             apply::write_file_hidden_backup(&c.path, &c.old, &c.new, backup)
         } else {
-            apply::write_file(&c.path, &c.old, &c.new, backup)
+            apply::write_bytes(&c.path, &c.old, &c.new, backup)
         };
         match result {
             Ok(w) => written.push(w),
@@ -121,7 +122,7 @@ impl Rollback {
 pub fn rollback(changes: &[Change], written: &[Written]) -> Rollback {
     let mut out = Rollback::default();
     for (c, w) in changes.iter().zip(written) {
-        match apply::write_file(&w.path, &c.new, &c.old, false) {
+        match apply::write_bytes(&w.path, &c.new, &c.old, false) {
             Ok(_) => out.restored.push(c.path.clone()),
             Err(e) => out
                 .failed
@@ -158,8 +159,8 @@ mod tests {
                 fs::write(&path, format!("{{ a: {i} }}")).expect("write");
                 Change {
                     path,
-                    old: format!("{{ a: {i} }}"),
-                    new: format!("{{ a: {} }}", i + 10),
+                    old: format!("{{ a: {i} }}").into_bytes(),
+                    new: format!("{{ a: {} }}", i + 10).into_bytes(),
                     hidden_backup: false,
                 }
             })

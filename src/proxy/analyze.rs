@@ -164,12 +164,53 @@ fn walk<'a>(
     }
 }
 
-fn check_location(
-    tree: &Tree,
-    location: &Directive,
-    frames: &[Frame],
+/// One gateway location being checked: where its `proxy_pass` is, and the lines to insert
+/// after it.
+struct Site<'a> {
+    tree: &'a Tree,
+    frames: &'a [Frame<'a>],
+    gw: &'a GatewayAddress<'a>,
+    pass: &'a Directive,
+    /// `location ARGS`, for messages.
+    loc: String,
+    /// The indentation of the proxy_pass line, for inserted lines.
+    indent: String,
+    insert: Vec<String>,
+    /// False once a line to copy holds bytes that are not UTF-8: it cannot be copied exactly,
+    /// so no insertion is proposed (the hint still says what to add).
+    exact: bool,
+}
+
+impl Site<'_> {
+    /// `file:line` of a directive, in its own file.
+    fn at(&self, d: &Directive) -> String {
+        let path = self.tree.files.get(d.file).map(|f| f.path.display());
+        match path {
+            Some(p) => format!("{p}:{}", d.line),
+            None => format!("line {}", d.line),
+        }
+    }
+
+    fn issue(&self, id: &'static str, warning: bool, d: &Directive, message: String) -> ProxyIssue {
+        ProxyIssue {
+            id,
+            warning,
+            file: d.file,
+            line: d.line,
+            message: format!("{}: {message}", self.at(d)),
+            hint: String::new(),
+            insert: vec![],
+            insert_at: None,
+        }
+    }
+}
+
+fn check_location<'a>(
+    tree: &'a Tree,
+    location: &'a Directive,
+    frames: &'a [Frame<'a>],
     upstreams: &Upstreams,
-    gw: &GatewayAddress,
+    gw: &'a GatewayAddress<'a>,
     server_names: &[String],
     out: &mut Vec<ProxyIssue>,
 ) {
@@ -198,62 +239,93 @@ fn check_location(
     if !hits_gateway && !named_for_gateway {
         return;
     }
-    let file = pass.file;
-    let path = tree.files[file].path.display().to_string();
-    let at = |d: &Directive| format!("{path}:{}", d.line);
-    let loc = format!("location {}", location.args.join(" "));
-    // The indentation of the proxy_pass line, for inserted lines.
-    let text = &tree.files[file].text;
+    let text = &tree.files[pass.file].text;
     let line_start = text[..pass.span.start]
         .rfind('\n')
         .map(|i| i + 1)
         .unwrap_or(0);
-    let indent: String = text[line_start..pass.span.start]
-        .chars()
-        .take_while(|c| c.is_whitespace())
-        .collect();
-    let mut insert = Vec::new();
-
-    if !hits_gateway {
-        out.push(ProxyIssue {
-            id: "proxy.upstream",
-            warning: false,
-            file,
-            line: pass.line,
-            message: format!("{}: {loc} (server_name {}) proxies to {target}, but the gateway listens on port {}", at(pass), server_names.join(" "), gw.port),
-            hint: format!("proxy_pass http://127.0.0.1:{};", gw.port),
-            insert: vec![],
-            insert_at: None,
-        });
-    } else if gw.loopback_only && targets.iter().all(|(h, _)| !is_loopback(h)) {
-        out.push(ProxyIssue {
-            id: "proxy.upstream",
-            warning: false,
-            file,
-            line: pass.line,
-            message: format!("{}: {loc} proxies to {target}, but the gateway's bind is loopback: only 127.0.0.1 reaches it", at(pass)),
-            hint: format!("proxy_pass http://127.0.0.1:{};", gw.port),
-            insert: vec![],
-            insert_at: None,
-        });
+    let mut site = Site {
+        tree,
+        frames,
+        gw,
+        pass,
+        loc: format!("location {}", location.args.join(" ")),
+        indent: text[line_start..pass.span.start]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .collect(),
+        insert: Vec::new(),
+        exact: true,
+    };
+    let loopback = targets.iter().any(|(h, _)| is_loopback(h));
+    let upstream = if !hits_gateway {
+        Some(format!(
+            "{} (server_name {}) proxies to {target}, but the gateway listens on port {}",
+            site.loc,
+            server_names.join(" "),
+            gw.port
+        ))
+    } else if gw.loopback_only && !loopback {
+        Some(format!(
+            "{} proxies to {target}, but the gateway's bind is loopback: only 127.0.0.1 reaches it",
+            site.loc
+        ))
+    } else {
+        None
+    };
+    if let Some(message) = upstream {
+        let mut i = site.issue("proxy.upstream", false, pass, message);
+        i.hint = format!("proxy_pass http://127.0.0.1:{};", gw.port);
+        out.push(i);
     }
+    http_version(&mut site, out);
+    let set_headers = upgrade_headers(&mut site, out);
+    forwarded_for(&site, &set_headers, out);
+    read_timeout_and_sso(&site, out);
 
-    let version = find(frames, "proxy_http_version");
-    if version.and_then(|v| v.args.first()).map(String::as_str) != Some("1.1") {
-        insert.push(format!("{indent}proxy_http_version 1.1;"));
-        out.push(ProxyIssue {
-            id: "proxy.http_version",
-            warning: false,
-            file,
-            line: version.map(|v| v.line).unwrap_or(pass.line),
-            message: format!("{}: {loc} proxies the gateway over HTTP/1.0 (no proxy_http_version 1.1), which cannot carry a WebSocket upgrade", at(version.unwrap_or(pass))),
-            hint: "proxy_http_version 1.1;".into(),
-            insert: vec![],
-            insert_at: None,
-        });
+    if !site.insert.is_empty() && site.exact {
+        // The insertion belongs to the first issue that needs it (http_version or headers).
+        if let Some(issue) = out.iter_mut().rev().find(|i| {
+            (i.id == "proxy.upgrade_headers" || i.id == "proxy.http_version")
+                && i.file == pass.file
+                && i.insert.is_empty()
+                && i.insert_at.is_none()
+        }) {
+            issue.insert = site.insert;
+            issue.insert_at = Some(pass.span.end);
+        }
     }
+}
 
-    let (set_headers, level) = headers(frames);
+fn http_version(site: &mut Site, out: &mut Vec<ProxyIssue>) {
+    let version = find(site.frames, "proxy_http_version");
+    if version.and_then(|v| v.args.first()).map(String::as_str) == Some("1.1") {
+        return;
+    }
+    site.insert
+        .push(format!("{}proxy_http_version 1.1;", site.indent));
+    let message = format!(
+        "{} proxies the gateway over HTTP/1.0 (no proxy_http_version 1.1), which cannot carry a WebSocket upgrade",
+        site.loc
+    );
+    // At the directive when it is in the location's file, else at proxy_pass (where the fix
+    // goes); the message names the directive where it is.
+    let mut i = match version {
+        Some(v) if v.file == site.pass.file => site.issue("proxy.http_version", false, v, message),
+        Some(v) => {
+            let mut i = site.issue("proxy.http_version", false, site.pass, String::new());
+            i.message = format!("{}: {message}", site.at(v));
+            i
+        }
+        None => site.issue("proxy.http_version", false, site.pass, message),
+    };
+    i.hint = "proxy_http_version 1.1;".into();
+    out.push(i);
+}
+
+/// The `proxy_set_header`s in force; an issue when Upgrade / Connection are missing.
+fn upgrade_headers<'a>(site: &mut Site<'a>, out: &mut Vec<ProxyIssue>) -> Vec<&'a Directive> {
+    let (set_headers, level) = headers(site.frames);
     let header = |name: &str| {
         set_headers
             .iter()
@@ -264,127 +336,133 @@ fn check_location(
     let upgrade_ok = header("Upgrade").is_some_and(|v| v == "$http_upgrade");
     let connection_ok = header("Connection")
         .is_some_and(|v| v.eq_ignore_ascii_case("upgrade") || v == "$connection_upgrade");
-    if !upgrade_ok || !connection_ok {
-        // A location that gets its headers from a parent level loses them all once it has
-        // its own: copy the inherited ones along.
-        let inherited = level + 1 < frames.len();
-        if inherited {
-            for d in &set_headers {
-                let name = d.args.first().map(String::as_str).unwrap_or("");
-                if !name.eq_ignore_ascii_case("Upgrade") && !name.eq_ignore_ascii_case("Connection")
-                {
-                    let src = &tree.files[d.file].text[d.span.clone()];
-                    insert.push(format!("{indent}{src}"));
-                }
+    if upgrade_ok && connection_ok {
+        return set_headers;
+    }
+    // A location that gets its headers from a parent level loses them all once it has its
+    // own: copy the inherited ones along.
+    if level + 1 < site.frames.len() {
+        for d in &set_headers {
+            let name = d.args.first().map(String::as_str).unwrap_or("");
+            if !name.eq_ignore_ascii_case("Upgrade") && !name.eq_ignore_ascii_case("Connection") {
+                let from = &site.tree.files[d.file];
+                site.exact &= !from.has_replaced(&d.span);
+                site.insert
+                    .push(format!("{}{}", site.indent, &from.text[d.span.clone()]));
             }
         }
-        if !upgrade_ok {
-            insert.push(format!("{indent}proxy_set_header Upgrade $http_upgrade;"));
-        }
-        if !connection_ok {
-            insert.push(format!("{indent}proxy_set_header Connection \"upgrade\";"));
-        }
-        let missing: Vec<&str> = [
-            (!upgrade_ok).then_some("Upgrade $http_upgrade"),
-            (!connection_ok).then_some("Connection \"upgrade\""),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        out.push(ProxyIssue {
-            id: "proxy.upgrade_headers",
-            warning: false,
-            file,
-            line: pass.line,
-            message: format!("{}: {loc} does not pass the WebSocket upgrade to the gateway (missing proxy_set_header {})", at(pass), missing.join(" and ")),
-            hint: "proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\";".into(),
-            insert: vec![],
-            insert_at: None,
-        });
     }
+    if !upgrade_ok {
+        site.insert.push(format!(
+            "{}proxy_set_header Upgrade $http_upgrade;",
+            site.indent
+        ));
+    }
+    if !connection_ok {
+        site.insert.push(format!(
+            "{}proxy_set_header Connection \"upgrade\";",
+            site.indent
+        ));
+    }
+    let missing: Vec<&str> = [
+        (!upgrade_ok).then_some("Upgrade $http_upgrade"),
+        (!connection_ok).then_some("Connection \"upgrade\""),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let message = format!(
+        "{} does not pass the WebSocket upgrade to the gateway (missing proxy_set_header {})",
+        site.loc,
+        missing.join(" and ")
+    );
+    let mut i = site.issue("proxy.upgrade_headers", false, site.pass, message);
+    i.hint =
+        "proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\";".into();
+    out.push(i);
+    set_headers
+}
 
-    if let Some(xff) = set_headers.iter().find(|d| {
+fn forwarded_for(site: &Site, set_headers: &[&Directive], out: &mut Vec<ProxyIssue>) {
+    let Some(xff) = set_headers.iter().find(|d| {
         d.args
             .first()
             .is_some_and(|a| a.eq_ignore_ascii_case("X-Forwarded-For"))
-    }) {
-        if xff
-            .args
-            .get(1)
-            .is_some_and(|v| v == "$proxy_add_x_forwarded_for")
-        {
-            out.push(ProxyIssue {
-                id: "proxy.forwarded_for",
-                warning: true,
-                file: xff.file,
-                line: xff.line,
-                message: format!("{}: X-Forwarded-For $proxy_add_x_forwarded_for appends what the client sent; OpenClaw 2026.8+ wants the proxy to overwrite it", at(xff)),
-                hint: "proxy_set_header X-Forwarded-For $remote_addr;".into(),
-                insert: vec![],
-                insert_at: None,
-            });
-        } else if !gw.trusted_proxies_set {
-            out.push(ProxyIssue {
-                id: "proxy.forwarded_for",
-                warning: true,
-                file: xff.file,
-                line: xff.line,
-                message: format!("{}: the proxy sends X-Forwarded-For but gateway.trustedProxies is not set: OpenClaw 2026.8+ refuses the upgrade (403 proxy_attribution_required)", at(xff)),
-                hint: "set gateway.trustedProxies to [\"127.0.0.1\"] (the proxy's address as the gateway sees it)".into(),
-                insert: vec![],
-                insert_at: None,
-            });
-        }
-    }
+    }) else {
+        return;
+    };
+    let (message, hint) = if xff
+        .args
+        .get(1)
+        .is_some_and(|v| v == "$proxy_add_x_forwarded_for")
+    {
+        (
+            "X-Forwarded-For $proxy_add_x_forwarded_for appends what the client sent; OpenClaw 2026.8+ wants the proxy to overwrite it",
+            "proxy_set_header X-Forwarded-For $remote_addr;",
+        )
+    } else if !site.gw.trusted_proxies_set {
+        (
+            "the proxy sends X-Forwarded-For but gateway.trustedProxies is not set: OpenClaw 2026.8+ refuses the upgrade (403 proxy_attribution_required)",
+            "set gateway.trustedProxies to [\"127.0.0.1\"] (the proxy's address as the gateway sees it)",
+        )
+    } else {
+        return;
+    };
+    let mut i = site.issue("proxy.forwarded_for", true, xff, message.into());
+    i.hint = hint.into();
+    out.push(i);
+}
 
-    if let Some(t) = find(frames, "proxy_read_timeout")
+fn read_timeout_and_sso(site: &Site, out: &mut Vec<ProxyIssue>) {
+    if let Some(t) = find(site.frames, "proxy_read_timeout")
         && let Some(secs) = t.args.first().and_then(|a| parse_seconds(a))
         && secs < 60
     {
-        out.push(ProxyIssue {
-            id: "proxy.read_timeout",
-            warning: true,
-            file: t.file,
-            line: t.line,
-            message: format!("{}: proxy_read_timeout {}s is shorter than 60 s: idle gateway connections (30 s tick) get cut", at(t), secs),
-            hint: "proxy_read_timeout 3600s;".into(),
-            insert: vec![],
-            insert_at: None,
-        });
+        let message = format!(
+            "proxy_read_timeout {secs}s is shorter than 60 s: idle gateway connections (30 s tick) get cut"
+        );
+        let mut i = site.issue("proxy.read_timeout", true, t, message);
+        i.hint = "proxy_read_timeout 3600s;".into();
+        out.push(i);
     }
-
-    for f in frames.iter().rev() {
-        if let Some(sso) = f
-            .directives
+    // SSOwat hooks `access_by_lua_file`; any `access_by_lua*` (block, file, string) and
+    // `auth_request` put an auth layer in front.
+    let sso = site.frames.iter().rev().find_map(|f| {
+        f.directives
             .iter()
             .find(|d| d.name == "auth_request" || d.name.starts_with("access_by_lua"))
-        {
-            out.push(ProxyIssue {
-                id: "proxy.sso",
-                warning: true,
-                file: sso.file,
-                line: sso.line,
-                message: format!("{}: {} puts an SSO / auth layer in front of the gateway's WebSocket (YunoHost SSOwat answers with a redirect to its portal)", at(sso), sso.name),
-                hint: "let the gateway's path through without the portal, or make clients connect directly on loopback".into(),
-                insert: vec![],
-                insert_at: None,
-            });
-            break;
-        }
+    });
+    if let Some(sso) = sso {
+        let message = format!(
+            "{} puts an SSO / auth layer in front of the gateway's WebSocket (YunoHost SSOwat answers with a redirect to its portal)",
+            sso.name
+        );
+        let mut i = site.issue("proxy.sso", true, sso, message);
+        i.hint = "let the gateway's path through without the portal, or make clients connect directly on loopback".into();
+        out.push(i);
     }
+}
 
-    if !insert.is_empty() {
-        // The insertion belongs to the first issue that needs it (http_version or headers).
-        if let Some(issue) = out.iter_mut().rev().find(|i| {
-            (i.id == "proxy.upgrade_headers" || i.id == "proxy.http_version")
-                && i.file == file
-                && i.insert.is_empty()
-                && i.insert_at.is_none()
-        }) {
-            issue.insert = insert;
-            issue.insert_at = Some(pass.span.end);
-        }
+/// The file's bytes as read, and with each issue's lines inserted after its `proxy_pass`;
+/// `None` when nothing is inserted in it. Every byte outside the insertions is kept, UTF-8 or
+/// not (the splices' offsets are byte offsets into the file).
+pub fn patch(tree: &Tree, issues: &[ProxyIssue], file: usize) -> Option<(Vec<u8>, Vec<u8>)> {
+    let mut splices = splices(tree, issues, file);
+    if splices.is_empty() {
+        return None;
     }
+    splices.sort_by_key(|s| (s.range.start, s.range.end));
+    let old = tree.files.get(file)?.bytes();
+    let mut new = Vec::with_capacity(old.len() + 256);
+    let mut pos = 0;
+    for s in &splices {
+        let start = s.range.start.clamp(pos, old.len());
+        new.extend_from_slice(&old[pos..start]);
+        new.extend_from_slice(s.text.as_bytes());
+        pos = s.range.end.clamp(start, old.len());
+    }
+    new.extend_from_slice(&old[pos..]);
+    Some((old, new))
 }
 
 /// The splices that insert each issue's lines after its `proxy_pass` (one per location).
@@ -404,3 +482,7 @@ pub fn splices(tree: &Tree, issues: &[ProxyIssue], file: usize) -> Vec<Splice> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "analyze_tests.rs"]
+mod tests;

@@ -2,9 +2,12 @@
 
 pub mod analyze;
 pub mod caddy;
+pub mod lua_block;
 pub mod nginx;
+pub mod nginx_bin;
+pub mod nginx_syntax;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::path::{Path, PathBuf};
 
 /// The proxy configuration as gathered: the parsed tree, the main file (for `nginx -t -c`),
@@ -18,27 +21,54 @@ pub struct ProxyFacts {
     pub source: String,
 }
 
+/// What a Caddyfile is, in "not a regular file … not a Caddyfile".
+const CADDY_KIND: crate::input::Kind = crate::input::Kind("a Caddyfile");
+
+/// A Caddyfile by Caddy's own rule: named `Caddyfile…` or `….caddyfile`.
+pub fn is_caddyfile(path: &Path) -> bool {
+    path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy();
+        n.starts_with("Caddyfile") || n.ends_with(".caddyfile")
+    })
+}
+
+impl ProxyFacts {
+    /// The file index that issues in `caddy[i]` carry: after every nginx file.
+    pub fn caddy_index(&self, i: usize) -> usize {
+        self.tree.files.len() + i
+    }
+
+    /// The path of the file an issue names: an nginx file, or a Caddyfile (`caddy_index`).
+    pub fn path_of(&self, file: usize) -> Option<&Path> {
+        match file.checked_sub(self.tree.files.len()) {
+            None => self.tree.files.get(file).map(|f| f.path.as_path()),
+            Some(i) => self.caddy.get(i).map(|(p, _)| p.as_path()),
+        }
+    }
+}
+
 /// `--proxy-config` paths: a file (its directory is the prefix for includes), or a directory
 /// (its `nginx.conf` when there is one, else every `*.conf` under it, as in conf.d trees).
+/// Anything else named (a FIFO, a socket, a device, nothing) is refused by the reader.
 pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
     let mut tree = nginx::Tree::default();
     let mut main = None;
     let mut caddy = Vec::new();
     for path in paths {
-        if path.is_file()
-            && path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("Caddyfile"))
-        {
-            caddy.push((
-                path.clone(),
-                crate::config::document::read_text(path, nginx::MAX_FILE_BYTES)?,
-            ));
+        if is_caddyfile(path) && !path.is_dir() {
+            let bytes = crate::input::read_bytes(path, nginx::MAX_FILE_BYTES, CADDY_KIND)?;
+            crate::input::refuse_utf16_or_binary(
+                path,
+                &bytes,
+                "Caddy reads UTF-8 only (re-save it as UTF-8)",
+                "a Caddyfile",
+            )?;
+            caddy.push((path.clone(), nginx::decode(bytes).0));
             continue;
         }
         let (files, prefix): (Vec<PathBuf>, PathBuf) = if path.is_dir() {
             let conf = path.join("nginx.conf");
-            if conf.is_file() {
+            if conf.exists() {
                 main.get_or_insert(conf.clone());
                 (vec![conf], path.clone())
             } else {
@@ -53,7 +83,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
                 found.sort();
                 (found, path.clone())
             }
-        } else if path.is_file() {
+        } else {
             if path.file_name().is_some_and(|n| n == "nginx.conf") {
                 main.get_or_insert(path.clone());
             }
@@ -61,11 +91,6 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
                 vec![path.clone()],
                 path.parent().map(Path::to_path_buf).unwrap_or_default(),
             )
-        } else {
-            return Err(Error::input(
-                path,
-                "no such nginx configuration file or directory",
-            ));
         };
         for f in files {
             let one = nginx::Tree::load(&f, &prefix)?;
@@ -95,29 +120,24 @@ fn shift(mut d: nginx::Directive, offset: usize) -> nginx::Directive {
     d
 }
 
-/// Without `--proxy-config`: `nginx -T` (the effective configuration, includes resolved),
-/// else /etc/nginx/nginx.conf.
+/// Without `--proxy-config`: `nginx -T` (the effective configuration, includes resolved;
+/// nginx found as `nginx_bin::find` finds it), else /etc/nginx/nginx.conf, else
+/// /etc/caddy/Caddyfile.
 pub fn discover() -> Option<Result<ProxyFacts>> {
-    if let Ok(out) = std::process::Command::new("nginx")
-        .arg("-T")
-        .stdin(std::process::Stdio::null())
-        .output()
-        && out.status.success()
+    if let Ok(dump) = nginx_bin::output(None, &["-T"])
+        && memchr::memmem::find(&dump, b"# configuration file ").is_some()
     {
-        let dump = String::from_utf8_lossy(&out.stdout);
-        if dump.contains("# configuration file ") {
-            return Some(nginx::Tree::from_dump(&dump).map(|tree| ProxyFacts {
-                main: None,
-                tree,
-                caddy: vec![],
-                source: "nginx -T".into(),
-            }));
-        }
+        return Some(nginx::Tree::from_dump(&dump).map(|tree| ProxyFacts {
+            main: None,
+            tree,
+            caddy: vec![],
+            source: "nginx -T".into(),
+        }));
     }
     let etc = Path::new("/etc/nginx/nginx.conf");
-    if etc.is_file() {
+    if etc.exists() {
         return Some(load_paths(&[etc.to_path_buf()]));
     }
     let caddy = Path::new("/etc/caddy/Caddyfile");
-    caddy.is_file().then(|| load_paths(&[caddy.to_path_buf()]))
+    caddy.exists().then(|| load_paths(&[caddy.to_path_buf()]))
 }

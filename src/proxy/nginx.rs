@@ -1,21 +1,34 @@
-//! A small nginx configuration parser that keeps byte spans: directives, blocks, quoted
-//! strings, variables, comments, and `include` with globs (files are read, never evaluated).
-//! No well-kept crate parses nginx with spans (`nginx-config` is unmaintained and drops
-//! positions), and the grammar is tiny.
+//! The nginx configuration as files and directives with byte spans: blocks, quoted strings,
+//! variables, comments, `*_by_lua_block` bodies, and `include` with globs (files are read,
+//! never evaluated). The syntax is nginx's own (nginx_syntax.rs). No well-kept crate parses
+//! nginx with spans (`nginx-config` is unmaintained and drops positions).
+//!
+//! A file is read as bytes: nginx does not care about encodings, and neither does this reader.
+//! Each byte that is not part of valid UTF-8 becomes a one-byte `?` in `File::text` (so every
+//! offset in the text is the same offset in the file) and is kept in `File::replaced`;
+//! `File::bytes` gives the file back exactly, and patches are applied to those bytes.
 
+use super::nginx_syntax::{LineStarts, SyntaxError};
 use crate::error::{Error, Result};
 use std::ops::Range;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
+
+pub use super::nginx_syntax::parse_text;
 
 /// The most files one configuration may pull in through `include`.
 pub const MAX_FILES: usize = 512;
 pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
-/// The deepest block nesting read (the parser and the analysis recurse per level).
-pub const MAX_NESTING: usize = 128;
+/// What an nginx file is, in "not a regular file … not an nginx configuration file".
+pub const KIND: crate::input::Kind = crate::input::Kind("an nginx configuration file");
+/// What stands in `File::text` for a byte that is not UTF-8.
+pub const PLACEHOLDER: u8 = b'?';
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Directive {
     pub name: String,
+    /// The arguments as nginx sees them (quotes and escapes resolved); a `*_by_lua_block`'s
+    /// last argument is its Lua code.
     pub args: Vec<String>,
     /// From the name to the `;` or the closing `}`.
     pub span: Range<usize>,
@@ -34,7 +47,72 @@ impl Directive {
 #[derive(Debug, Clone)]
 pub struct File {
     pub path: PathBuf,
+    /// The file's text, byte for byte, each non-UTF-8 byte shown as `PLACEHOLDER`.
     pub text: String,
+    /// (offset, original byte) for each placeholder in `text`.
+    pub replaced: Vec<(usize, u8)>,
+}
+
+impl File {
+    pub fn new(path: PathBuf, bytes: Vec<u8>) -> File {
+        let (text, replaced) = decode(bytes);
+        File {
+            path,
+            text,
+            replaced,
+        }
+    }
+
+    /// The file's bytes exactly as read.
+    pub fn bytes(&self) -> Vec<u8> {
+        let mut bytes = self.text.as_bytes().to_vec();
+        for &(at, b) in &self.replaced {
+            bytes[at] = b;
+        }
+        bytes
+    }
+
+    /// Whether `range` holds a byte that is not UTF-8 (its text there is not the file's).
+    pub fn has_replaced(&self, range: &Range<usize>) -> bool {
+        self.replaced.iter().any(|(at, _)| range.contains(at))
+    }
+
+    fn syntax_error(&self, e: SyntaxError) -> Error {
+        let (line, column) = LineStarts::new(&self.text).position(&self.text, e.offset);
+        Error::input_at(
+            &self.path,
+            line,
+            column,
+            format!("nginx syntax: {}", e.message),
+        )
+    }
+}
+
+/// Valid UTF-8 as is; each other byte as `PLACEHOLDER`, remembered with its offset.
+pub fn decode(bytes: Vec<u8>) -> (String, Vec<(usize, u8)>) {
+    let mut bytes = match String::from_utf8(bytes) {
+        Ok(text) => return (text, Vec::new()),
+        Err(e) => e.into_bytes(),
+    };
+    let mut replaced = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        match std::str::from_utf8(&bytes[at..]) {
+            Ok(_) => break,
+            Err(e) => {
+                let bad = at + e.valid_up_to();
+                let len = e.error_len().unwrap_or(bytes.len() - bad);
+                for (i, b) in bytes.iter_mut().enumerate().skip(bad).take(len) {
+                    replaced.push((i, *b));
+                    *b = PLACEHOLDER;
+                }
+                at = bad + len;
+            }
+        }
+    }
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, replaced)
 }
 
 /// A parsed configuration: every file read, and the top-level directives with `include`s
@@ -43,223 +121,6 @@ pub struct File {
 pub struct Tree {
     pub files: Vec<File>,
     pub directives: Vec<Directive>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    Word(String),
-    Semicolon,
-    Open,
-    Close,
-}
-
-fn lex(text: &str) -> std::result::Result<Vec<(Token, usize)>, (usize, String)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        match c {
-            b' ' | b'\t' | b'\r' | b'\n' => i += 1,
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b';' => {
-                out.push((Token::Semicolon, i));
-                i += 1;
-            }
-            b'{' => {
-                out.push((Token::Open, i));
-                i += 1;
-            }
-            b'}' => {
-                out.push((Token::Close, i));
-                i += 1;
-            }
-            b'"' | b'\'' => {
-                let start = i;
-                i += 1;
-                let mut value = Vec::new();
-                loop {
-                    match bytes.get(i) {
-                        None => return Err((start, "unterminated quoted string".into())),
-                        Some(&q) if q == c => {
-                            i += 1;
-                            break;
-                        }
-                        Some(b'\\') if i + 1 < bytes.len() => {
-                            value.push(bytes[i + 1]);
-                            i += 2;
-                        }
-                        Some(&b) => {
-                            value.push(b);
-                            i += 1;
-                        }
-                    }
-                }
-                out.push((
-                    Token::Word(String::from_utf8_lossy(&value).into_owned()),
-                    start,
-                ));
-            }
-            _ => {
-                let start = i;
-                let mut value = Vec::new();
-                while i < bytes.len() {
-                    let b = bytes[i];
-                    if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b';' | b'{' | b'}') {
-                        // `${var}` keeps its braces inside a word.
-                        if b == b'{' && value.last() == Some(&b'$') {
-                            while i < bytes.len() && bytes[i] != b'}' {
-                                value.push(bytes[i]);
-                                i += 1;
-                            }
-                            if i < bytes.len() {
-                                value.push(b'}');
-                                i += 1;
-                            }
-                            continue;
-                        }
-                        break;
-                    }
-                    if b == b'\\' && i + 1 < bytes.len() {
-                        value.push(bytes[i + 1]);
-                        i += 2;
-                        continue;
-                    }
-                    value.push(b);
-                    i += 1;
-                }
-                out.push((
-                    Token::Word(String::from_utf8_lossy(&value).into_owned()),
-                    start,
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset.min(text.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
-}
-
-/// Parses one file's text (includes are not followed here).
-pub fn parse_text(text: &str, file: usize) -> std::result::Result<Vec<Directive>, (usize, String)> {
-    let tokens = lex(text)?;
-    check_nesting(&tokens)?;
-    let mut pos = 0;
-    let directives = parse_block(text, &tokens, &mut pos, file, false)?;
-    Ok(directives)
-}
-
-/// Refuses blocks nested deeper than `MAX_NESTING`, at the brace that opens one level too many.
-fn check_nesting(tokens: &[(Token, usize)]) -> std::result::Result<(), (usize, String)> {
-    let mut depth = 0usize;
-    for (token, at) in tokens {
-        match token {
-            Token::Open => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err((
-                        *at,
-                        format!("blocks nested deeper than {MAX_NESTING} levels"),
-                    ));
-                }
-            }
-            Token::Close => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-fn parse_block(
-    text: &str,
-    tokens: &[(Token, usize)],
-    pos: &mut usize,
-    file: usize,
-    nested: bool,
-) -> std::result::Result<Vec<Directive>, (usize, String)> {
-    let mut out = Vec::new();
-    while *pos < tokens.len() {
-        let (token, at) = &tokens[*pos];
-        match token {
-            Token::Close if nested => return Ok(out),
-            Token::Close => return Err((*at, "unexpected \"}\"".into())),
-            Token::Semicolon => return Err((*at, "unexpected \";\"".into())),
-            Token::Open => return Err((*at, "unexpected \"{\"".into())),
-            Token::Word(name) => {
-                let start = *at;
-                let mut args = Vec::new();
-                *pos += 1;
-                loop {
-                    match tokens.get(*pos) {
-                        None => {
-                            return Err((
-                                text.len(),
-                                format!(
-                                    "unexpected end of file, expecting \";\" or \"}}\" after {name}"
-                                ),
-                            ));
-                        }
-                        Some((Token::Word(w), _)) => {
-                            args.push(w.clone());
-                            *pos += 1;
-                        }
-                        Some((Token::Semicolon, end)) => {
-                            *pos += 1;
-                            out.push(Directive {
-                                name: name.clone(),
-                                args,
-                                span: start..end + 1,
-                                line: line_of(text, start),
-                                file,
-                                block: None,
-                            });
-                            break;
-                        }
-                        Some((Token::Open, _)) => {
-                            *pos += 1;
-                            let children = parse_block(text, tokens, pos, file, true)?;
-                            let end = match tokens.get(*pos) {
-                                Some((Token::Close, end)) => *end,
-                                _ => {
-                                    return Err((
-                                        text.len(),
-                                        format!(
-                                            "unexpected end of file, expecting \"}}\" to close {name}"
-                                        ),
-                                    ));
-                                }
-                            };
-                            *pos += 1;
-                            out.push(Directive {
-                                name: name.clone(),
-                                args,
-                                span: start..end + 1,
-                                line: line_of(text, start),
-                                file,
-                                block: Some(children),
-                            });
-                            break;
-                        }
-                        Some((Token::Close, at)) => return Err((*at, "unexpected \"}\"".into())),
-                    }
-                }
-            }
-        }
-    }
-    if nested {
-        return Err((text.len(), "unexpected end of file, expecting \"}\"".into()));
-    }
-    Ok(out)
 }
 
 impl Tree {
@@ -271,30 +132,35 @@ impl Tree {
         Ok(tree)
     }
 
-    /// `nginx -T` output: the files it names (`# configuration file PATH:`), each parsed.
-    pub fn from_dump(dump: &str) -> Result<Tree> {
+    /// `nginx -T` output: the files it names (`# configuration file PATH:`), each parsed. nginx
+    /// prints each file as it is, then a newline: that newline is not the file's.
+    pub fn from_dump(dump: &[u8]) -> Result<Tree> {
         let mut tree = Tree::default();
-        let mut current: Option<(PathBuf, String)> = None;
-        let flush = |tree: &mut Tree, cur: Option<(PathBuf, String)>| -> Result<()> {
-            if let Some((path, text)) = cur {
+        let mut current: Option<(PathBuf, Vec<u8>)> = None;
+        let flush = |tree: &mut Tree, cur: Option<(PathBuf, Vec<u8>)>| -> Result<()> {
+            if let Some((path, mut bytes)) = cur {
+                if bytes.last() == Some(&b'\n') {
+                    bytes.pop();
+                }
                 let id = tree.files.len();
-                let directives = parse_text(&text, id)
-                    .map_err(|(at, m)| Error::input_at(&path, line_of(&text, at), 1, m))?;
-                tree.files.push(File { path, text });
+                let file = File::new(path, bytes);
+                let directives = parse_text(&file.text, id).map_err(|e| file.syntax_error(e))?;
+                tree.files.push(file);
                 tree.directives
                     .extend(directives.into_iter().filter(|d| d.name != "include"));
             }
             Ok(())
         };
-        for line in dump.split_inclusive('\n') {
+        for line in dump.split_inclusive(|&b| b == b'\n') {
             if let Some(path) = line
-                .strip_prefix("# configuration file ")
-                .and_then(|l| l.trim_end().strip_suffix(':'))
+                .strip_prefix(b"# configuration file ")
+                .and_then(|l| l.trim_ascii_end().strip_suffix(b":"))
             {
                 flush(&mut tree, current.take())?;
-                current = Some((PathBuf::from(path), String::new()));
-            } else if let Some((_, text)) = current.as_mut() {
-                text.push_str(line);
+                let path = PathBuf::from(std::ffi::OsStr::from_bytes(path));
+                current = Some((path, Vec::new()));
+            } else if let Some((_, bytes)) = current.as_mut() {
+                bytes.extend_from_slice(line);
             }
         }
         flush(&mut tree, current)?;
@@ -308,15 +174,17 @@ impl Tree {
                 format!("more than {MAX_FILES} nginx files or includes nested too deep"),
             ));
         }
-        let text = crate::config::document::read_text(path, MAX_FILE_BYTES)?;
+        let bytes = crate::input::read_bytes(path, MAX_FILE_BYTES, KIND)?;
+        crate::input::refuse_utf16_or_binary(
+            path,
+            &bytes,
+            "nginx reads its configuration as bytes and cannot parse UTF-16 (re-save it as UTF-8)",
+            "an nginx configuration file",
+        )?;
+        let file = File::new(path.to_path_buf(), bytes);
         let id = self.files.len();
-        let directives = parse_text(&text, id).map_err(|(at, m)| {
-            Error::input_at(path, line_of(&text, at), 1, format!("nginx: {m}"))
-        })?;
-        self.files.push(File {
-            path: path.to_path_buf(),
-            text,
-        });
+        let directives = parse_text(&file.text, id).map_err(|e| file.syntax_error(e))?;
+        self.files.push(file);
         self.expand(directives, prefix, depth)
     }
 
@@ -335,17 +203,16 @@ impl Tree {
                     } else {
                         prefix.join(&pattern)
                     };
-                    // As nginx's glob(3): `*` does not match a leading dot (backups, editors' files).
+                    // As nginx's glob(3): `*` does not match a leading dot (backups, editors'
+                    // files). Whatever matches is read, as nginx reads it: a FIFO, a socket, a
+                    // device or a directory there is refused.
                     let options = glob::MatchOptions {
                         require_literal_leading_dot: true,
                         ..Default::default()
                     };
                     let mut paths: Vec<PathBuf> =
                         match glob::glob_with(&full.to_string_lossy(), options) {
-                            Ok(paths) => paths
-                                .filter_map(|p| p.ok())
-                                .filter(|p| p.is_file())
-                                .collect(),
+                            Ok(paths) => paths.filter_map(|p| p.ok()).collect(),
                             Err(_) => vec![],
                         };
                     paths.sort();
@@ -370,28 +237,62 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_blocks_quotes_variables_and_spans() {
-        let text = "http {\n  server {\n    server_name claw.example.org; # the app\n    location / {\n      proxy_pass http://127.0.0.1:18789;\n      proxy_set_header Connection \"upgrade\";\n      set $x \"a;b\";\n      return 200 '${x}';\n    }\n  }\n}\n";
-        let d = parse_text(text, 0).unwrap();
-        let server = &d[0].children()[0];
-        assert_eq!(server.children()[0].args, vec!["claw.example.org"]);
-        let location = &server.children()[1];
-        assert_eq!(location.args, vec!["/"]);
-        let pass = &location.children()[0];
-        assert_eq!((pass.name.as_str(), pass.line), ("proxy_pass", 5));
-        assert_eq!(
-            &text[pass.span.clone()],
-            "proxy_pass http://127.0.0.1:18789;"
-        );
-        assert_eq!(location.children()[1].args, vec!["Connection", "upgrade"]);
-        assert_eq!(location.children()[2].args, vec!["$x", "a;b"]);
-        assert_eq!(location.children()[3].args, vec!["200", "${x}"]);
+    fn bytes_that_are_not_utf8_keep_their_offsets_and_come_back_exactly() {
+        let raw = b"# caf\xe9 cr\xe8me\nserver_name caf\xe9.example \xff\xfe;\n".to_vec();
+        let file = File::new("x.conf".into(), raw.clone());
+        assert_eq!(file.text.len(), raw.len());
+        assert_eq!(file.text, "# caf? cr?me\nserver_name caf?.example ??;\n");
+        assert_eq!(file.bytes(), raw);
+        let d = parse_text(&file.text, 0).unwrap();
+        assert_eq!(d[0].args, vec!["caf?.example", "??"]);
+        assert!(file.has_replaced(&d[0].span));
+        // A truncated sequence at the end, and valid multi-byte characters around bad bytes.
+        let raw = "é\u{2603}".bytes().chain([0xe2, 0x98]).collect::<Vec<u8>>();
+        let file = File::new("y.conf".into(), raw.clone());
+        assert_eq!(file.text, "é\u{2603}??");
+        assert_eq!(file.bytes(), raw);
+        let utf8 = File::new("z.conf".into(), "café;".into());
+        assert!(utf8.replaced.is_empty());
     }
 
     #[test]
-    fn errors_name_the_position() {
-        assert!(parse_text("server { listen 80 }", 0).is_err());
-        assert!(parse_text("server { listen 80;", 0).is_err());
-        assert!(parse_text("listen \"80;", 0).is_err());
+    fn a_dump_is_split_into_its_files_without_the_newline_nginx_adds() {
+        let dump = b"nginx: ok\n# configuration file /etc/nginx/nginx.conf:\nhttp { include a.conf; }\n\n# configuration file /etc/nginx/a.conf:\nserver { listen 80; } # caf\xe9\n";
+        let tree = Tree::from_dump(dump).unwrap();
+        assert_eq!(tree.files.len(), 2);
+        assert_eq!(tree.files[0].text, "http { include a.conf; }\n");
+        assert_eq!(tree.files[1].bytes(), b"server { listen 80; } # caf\xe9");
+        assert_eq!(tree.directives.len(), 2);
+    }
+
+    #[test]
+    fn a_syntax_error_names_file_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nginx.conf");
+        std::fs::write(&path, b"# caf\xe9\nhttp {\n  server { listen 80 }\n}\n").unwrap();
+        let e = Tree::load(&path, dir.path()).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!(
+                "{}:3:22: nginx syntax: unexpected \"}}\"",
+                path.display()
+            )),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn an_included_fifo_is_refused_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("conf.d/pipe.conf");
+        std::fs::create_dir(dir.path().join("conf.d")).unwrap();
+        let c = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let main = dir.path().join("nginx.conf");
+        std::fs::write(&main, "http { include conf.d/*.conf; }\n").unwrap();
+        let e = Tree::load(&main, dir.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("pipe.conf") && e.contains("not a regular file (a FIFO)"),
+            "{e}"
+        );
     }
 }
