@@ -17,6 +17,24 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# --- ngx_lua, unpacked (not installed) for the Lua-block syntax tests ----------------------
+# nginx-light has no Lua module; tests/proxy_syntax.rs loads Debian's ngx_lua from this
+# directory to check that the doctor reads *_by_lua_block bodies as the real module does.
+lua_root="$root/e2e/ngx-lua"
+if [ ! -e "$lua_root/.complete" ]; then
+  echo "== unpacking ngx_lua (Debian packages, not installed) into e2e/ngx-lua"
+  rm -rf "$lua_root" && mkdir -p "$lua_root/debs" "$lua_root/root"
+  lua_debs=(libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core lua-resty-lrucache libluajit2-5.1-2 libpcre3)
+  download() { (cd "$lua_root/debs" && apt-get download -qq "${lua_debs[@]}" >/dev/null 2>&1); }
+  if download || { as_root apt-get update -qq && download; }; then
+    for deb in "$lua_root"/debs/*.deb; do dpkg -x "$deb" "$lua_root/root"; done
+    touch "$lua_root/.complete"
+  else
+    echo "warning: could not download ngx_lua; the Lua-block nginx checks will be skipped" >&2
+  fi
+fi
+[ -e "$lua_root/.complete" ] && export OPENCLAW_DOCTOR_TEST_NGX_LUA_ROOT="$lua_root/root"
+
 # --- Node 24 and OpenClaw (npm, pinned) --------------------------------------------------
 npm_install() { # dir, marker file that proves the install is complete
   local dir=$1 marker=$2
