@@ -355,26 +355,39 @@ fn nginx_nesting_bound() {
 #[test]
 fn bad_arguments_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    for args in [
-        &["check", "--profile", "../x"][..],
-        &["check", "--format", "yaml"][..],
-        &["fix", "--bind", "local"][..],
-        &[
-            "fix",
-            "--remote-url",
-            "https://claw.example.org",
-            "--config",
-            "x.json",
-        ][..],
-        &["frobnicate"][..],
+    // Each refused for its own reason (named on stderr), not by some other usage error.
+    for (args, why) in [
+        (
+            &["check", "--profile", "../x"][..],
+            "invalid profile name \"../x\"",
+        ),
+        (
+            &["check", "--format", "yaml"][..],
+            "invalid value 'yaml' for '--format",
+        ),
+        (
+            &["fix", "--bind", "local"][..],
+            "invalid value 'local' for '--bind",
+        ),
+        (
+            &[
+                "fix",
+                "--remote-url",
+                "https://claw.example.org",
+                "--config",
+                "x.json",
+            ][..],
+            "--remote-url \"https://claw.example.org\": give a ws:// or wss:// URL",
+        ),
+        (&["frobnicate"][..], "unrecognized subcommand 'frobnicate'"),
     ] {
         fs::write(dir.path().join("x.json"), "{}").unwrap();
         let out = doctor(dir.path(), args);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(why),
+            "{args:?}: expected {why:?} in {stderr}"
         );
     }
 }

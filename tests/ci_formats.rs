@@ -344,4 +344,8 @@ fn probe_only_runs_need_no_config() {
         &[],
     );
     assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--token-env NOPE: that variable is not set"),
+        "{stderr}"
+    );
 }

@@ -109,27 +109,30 @@ fn repair_flow(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
         &[proxy],
     );
     let device = Arc::new(DeviceIdentity::from_seed([7u8; 32]));
-    // 1. Paired locally with operator.read (silently on 2026.9.6; approved by hand if the
-    //    version asks).
-    let first = connect(
-        gw.port,
-        Side::Local,
-        &as_device(&device, "cli", "cli", &["operator.read"]),
-    );
+    // 1. Paired locally with operator.read: silently on 2026.9.6; 2026.2.26 asks for pairing
+    //    even on loopback, and the request is approved by hand with its own CLI.
+    let reader = as_device(&device, "cli", "cli", &["operator.read"]);
+    let first = connect(gw.port, Side::Local, &reader);
     summary.push(format!(
         "local cli/operator.read: {} ({})",
         first.outcome.name(),
         first.detail
     ));
-    if first.outcome.name() == "pairing_required" {
+    if modern {
+        assert_eq!(first.outcome.name(), "hello_ok", "{first:?}");
+    } else {
+        assert_eq!(first.outcome.name(), "pairing_required", "{first:?}");
         let id = first.request_id.clone().expect("request id");
-        openclaw_json(&gw, &["devices", "approve", &id, "--json"]);
-        let again = connect(
-            gw.port,
-            Side::Local,
-            &as_device(&device, "cli", "cli", &["operator.read"]),
+        let approval = openclaw_json(&gw, &["devices", "approve", &id, "--json"]);
+        assert_eq!(approval["requestId"], id.as_str(), "{approval:#}");
+        assert_eq!(
+            approval["device"]["deviceId"],
+            device.device_id().as_str(),
+            "{approval:#}"
         );
+        let again = connect(gw.port, Side::Local, &reader);
         summary.push(format!("local after approval: {}", again.outcome.name()));
+        assert_eq!(again.outcome.name(), "hello_ok", "{again:?}");
     }
     // 2. The same device asks for operator.admin through nginx, as a sub-agent does.
     let admin = as_device(&device, "gateway-client", "backend", &["operator.admin"]);
@@ -141,6 +144,11 @@ fn repair_flow(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
         upgrade.request_id
     ));
     assert_eq!(upgrade.outcome.name(), "pairing_required", "{upgrade:?}");
+    assert_eq!(
+        upgrade.pairing_reason.as_deref(),
+        Some("scope-upgrade"),
+        "a paired device asking for more: a repair request: {upgrade:?}"
+    );
     // 3. A new, never-paired device through nginx: its request must be left alone.
     let stranger_as = ConnectAs::sub_agent();
     let stranger_device = stranger_as.identity.as_ref().unwrap().device_id();
@@ -176,40 +184,62 @@ fn repair_flow(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
         report["fix"]["verification"]["verdict"]
     ));
     let _ = stderr;
-    {
-        let _ = modern;
-        assert_eq!(approved.len(), 1, "{report:#}");
-        assert_eq!(approved[0]["ok"], true, "{report:#}");
-        assert_eq!(approved[0]["device_id"], device.device_id(), "{report:#}");
-        // The new device is listed, never approved (on 2026.2.26 the CLI's own device also
-        // waits for pairing: its `devices list` hits "pairing required" too).
-        let left = report["fix"]["left_alone"].as_array().unwrap();
-        assert!(
-            left.iter()
-                .any(|l| l["device_id"] == stranger_device.as_str()),
-            "{report:#}"
-        );
-        assert!(
-            left.iter()
-                .all(|l| l["device_id"] != device.device_id().as_str()),
-            "{report:#}"
-        );
-        // 5. The same device now connects through nginx with operator.admin.
-        let after = connect(proxy, Side::External, &admin);
-        summary.push(format!(
-            "through nginx after approval: {}",
-            after.outcome.name()
-        ));
-        assert_eq!(after.outcome.name(), "hello_ok", "{after:?}");
-        let list = openclaw_json(&gw, &["devices", "list", "--json"]);
-        let stranger_id = stranger.request_id.clone().unwrap_or_default();
-        let pending = list["pending"].to_string();
-        // Request ids may be superseded, the device is what counts.
-        assert!(
-            pending.contains(&stranger_id) || pending.contains("\"isRepair\":false"),
-            "the new device is still pending: {list}"
-        );
-    }
+    assert_eq!(approved.len(), 1, "{report:#}");
+    assert_eq!(approved[0]["ok"], true, "{report:#}");
+    assert_eq!(approved[0]["device_id"], device.device_id(), "{report:#}");
+    assert_eq!(
+        approved[0]["request_id"],
+        upgrade.request_id.as_deref().unwrap(),
+        "{report:#}"
+    );
+    // The new device is listed, never approved (on 2026.2.26 the CLI's own device also
+    // waits for pairing: its `devices list` hits "pairing required" too).
+    let left = report["fix"]["left_alone"].as_array().unwrap();
+    assert!(
+        left.iter()
+            .any(|l| l["device_id"] == stranger_device.as_str()),
+        "{report:#}"
+    );
+    assert!(
+        left.iter()
+            .all(|l| l["device_id"] != device.device_id().as_str()),
+        "{report:#}"
+    );
+    // 5. The same device now connects through nginx with operator.admin.
+    let after = connect(proxy, Side::External, &admin);
+    summary.push(format!(
+        "through nginx after approval: {}",
+        after.outcome.name()
+    ));
+    assert_eq!(after.outcome.name(), "hello_ok", "{after:?}");
+    // OpenClaw's own list: the new device still waits, as a new device (request ids may be
+    // superseded: the device is what counts); ours waits for nothing and is paired.
+    let list = openclaw_json(&gw, &["devices", "list", "--json"]);
+    let pending = list["pending"].as_array().expect("a pending list");
+    let theirs: Vec<&Value> = pending
+        .iter()
+        .filter(|p| p["deviceId"] == stranger_device.as_str())
+        .collect();
+    assert_eq!(theirs.len(), 1, "the new device is still pending: {list:#}");
+    assert_ne!(theirs[0]["isRepair"], true, "{list:#}");
+    assert!(
+        pending
+            .iter()
+            .all(|p| p["deviceId"] != device.device_id().as_str()),
+        "nothing left pending for the approved device: {list:#}"
+    );
+    let ours = list["paired"]
+        .as_array()
+        .expect("a paired list")
+        .iter()
+        .find(|p| p["deviceId"] == device.device_id().as_str())
+        .unwrap_or_else(|| panic!("the device is paired: {list:#}"));
+    assert!(
+        ours["scopes"]
+            .as_array()
+            .is_some_and(|s| s.iter().any(|s| s == "operator.admin")),
+        "paired with operator.admin: {ours:#}"
+    );
 }
 
 #[test]
