@@ -14,14 +14,15 @@ pub use edit::EditValue;
 pub use set::{ConfigSet, DocId, Located, Lookup};
 
 /// The fuzzing property (fuzz/ and tests/fuzz_regressions.rs): the first byte picks the
-/// format and the key, the rest is the document. Panics when the property fails.
+/// format and the key, the rest is the document. Panics when the property fails; true when an
+/// edit was made and checked (false when the input is not a document or the edit is refused).
 #[doc(hidden)]
-pub fn fuzz_edit(data: &[u8]) {
+pub fn fuzz_edit(data: &[u8]) -> bool {
     let Some((&selector, rest)) = data.split_first() else {
-        return;
+        return false;
     };
     let Ok(text) = std::str::from_utf8(rest) else {
-        return;
+        return false;
     };
     let name = if selector & 1 == 0 {
         "fuzz.json5"
@@ -35,11 +36,11 @@ pub fn fuzz_edit(data: &[u8]) {
         _ => vec!["gateway".into(), "mode".into()],
     };
     let Ok(doc) = Document::parse(std::path::Path::new(name), text.to_string()) else {
-        return;
+        return false;
     };
     let value = EditValue::String("ws://127.0.0.1:18789".into());
     let Some(out) = doc.with_value(&keys, &value) else {
-        return;
+        return false;
     };
     let after = Document::parse(std::path::Path::new(name), out.clone())
         .unwrap_or_else(|e| panic!("the edited document does not parse: {e}\n{out}"));
@@ -53,4 +54,5 @@ pub fn fuzz_edit(data: &[u8]) {
         Some("ws://127.0.0.1:18789"),
         "the new value is not there:\n{out}"
     );
+    true
 }
