@@ -489,11 +489,21 @@ fn yunohost_style_proxy_is_diagnosed_and_repaired() {
         notes.contains("nginx -t) passed") && notes.contains("reloaded"),
         "{notes}"
     );
-    let patched = fs::read_to_string(&app).unwrap();
-    assert!(
-        patched.contains("  proxy_pass http://127.0.0.1:"),
-        "{patched}"
+    // Issue #10: a repair that nginx -t accepts, with nothing else pending, exits 0 and lists
+    // the file it wrote.
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(
+        report["fix"]["pending"],
+        serde_json::json!([]),
+        "{report:#}"
     );
+    assert!(
+        report["fix"]["written"]
+            .to_string()
+            .contains(app.to_str().unwrap()),
+        "{report:#}"
+    );
+    let patched = fs::read_to_string(&app).unwrap();
     assert!(patched.contains("  proxy_pass http://127.0.0.1:") && patched.contains(";\n  proxy_http_version 1.1;\n  proxy_set_header Upgrade $http_upgrade;\n  proxy_set_header Connection \"upgrade\";\n  proxy_set_header Host $host;"),
         "{patched}"
     );
