@@ -660,3 +660,38 @@ fn control_characters_from_a_config_never_reach_the_terminal() {
         }
     }
 }
+
+/// Seen on the real 2026.9.6: `config validate` rejects bind "0.0.0.0", but `gateway run`
+/// migrates it to "lan" (its legacy alias table) and rewrites the file without its comments.
+#[test]
+fn a_host_alias_bind_says_what_the_real_gateway_does_with_it() {
+    let dir = tempfile::tempdir().expect("dir");
+    fs::write(
+        dir.path().join("openclaw.json"),
+        "{ gateway: { mode: 'local', bind: '0.0.0.0', auth: { token: 'truth-test-token-0123456789' } } }",
+    )
+    .expect("write");
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "check",
+            "--offline",
+            "--config",
+            "openclaw.json",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let report = r.json();
+    let f = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "gateway.bind.invalid")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    let m = f["message"].as_str().expect("message");
+    assert!(m.contains("`openclaw config validate`"), "{m}");
+    assert!(m.contains("migrates it to \"lan\" when it starts"), "{m}");
+    assert!(m.contains("without its comments"), "{m}");
+}

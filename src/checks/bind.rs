@@ -79,7 +79,7 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
             (
                 mode.to_string(),
                 format!(
-                    "gateway.bind is {shown}, a host address, not a bind mode; OpenClaw before 2026.3.1 refuses it (later versions migrate it to \"{mode}\")"
+                    "gateway.bind is {shown}, a host address, not a bind mode: `openclaw config validate` and OpenClaw before 2026.3.1 reject it; a 2026.3.1+ gateway migrates it to \"{mode}\" when it starts and rewrites the config file without its comments"
                 ),
                 format!("write the bind mode \"{mode}\""),
             )
