@@ -220,18 +220,43 @@ pub fn split_url(raw: &str) -> Option<UrlParts<'_>> {
 
 /// The URL with its password (if any) replaced, for display.
 pub fn display_url(raw: &str) -> String {
-    match url::Url::parse(raw) {
-        Ok(mut url) if url.password().is_some() => {
-            let _ = url.set_password(Some("<redacted>"));
-            url.to_string()
-        }
-        _ => raw.to_string(),
+    // A splice of the text as written: no percent-encoding, no added trailing slash.
+    let Some(sep) = raw.find("://") else {
+        return raw.to_string();
+    };
+    let start = sep + 3;
+    let rest = &raw[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let Some(at) = authority.rfind('@') else {
+        return raw.to_string();
+    };
+    match authority[..at].find(':') {
+        Some(colon) => format!(
+            "{}<redacted>{}",
+            &raw[..start + colon + 1],
+            &raw[start + at..]
+        ),
+        None => raw.to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_url_redacts_the_password_as_written() {
+        assert_eq!(
+            display_url("https://agent:s3cret@claw.example.org"),
+            "https://agent:<redacted>@claw.example.org"
+        );
+        assert_eq!(
+            display_url("wss://a:b:c@h:443/p?q=x@y"),
+            "wss://a:<redacted>@h:443/p?q=x@y"
+        );
+        assert_eq!(display_url("wss://user@h/"), "wss://user@h/");
+        assert_eq!(display_url("claw.example.org"), "claw.example.org");
+    }
 
     #[test]
     fn split_url_keeps_what_was_written() {
