@@ -56,8 +56,25 @@ fn write_output(path: &std::path::Path, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// A run that could not complete: its one error line (redacted, terminal-safe) and exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub exit_code: u8,
+}
+
+impl Failure {
+    fn new(err: Error, redactor: &Redactor) -> Failure {
+        let line = redactor.redact(&format!("openclaw-doctor: error: {err}"));
+        Failure {
+            message: report::style::terminal_safe(&line, false),
+            exit_code: err.exit_code(),
+        }
+    }
+}
+
 /// Runs a parsed command line against a snapshot of the environment.
-pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, (Error, Redactor)> {
+pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, Failure> {
     let mut redactor = Redactor::new();
     redactor.add_env(env);
     // URLs given on the command line or in the environment may carry credentials too.
@@ -91,7 +108,7 @@ pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, (Error, Redactor
                         stdout: String::new(),
                         exit_code: outcome.exit_code,
                     }),
-                    Err(e) => Err((e, redactor)),
+                    Err(e) => Err(Failure::new(e, &redactor)),
                 },
                 None => Ok(Outcome {
                     stdout: text,
@@ -99,7 +116,7 @@ pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, (Error, Redactor
                 }),
             }
         }
-        Err(e) => Err((e, redactor)),
+        Err(e) => Err(Failure::new(e, &redactor)),
     }
 }
 

@@ -11,10 +11,9 @@ fn main() -> ExitCode {
             let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
             ExitCode::from(outcome.exit_code)
         }
-        Err((err, redactor)) => {
-            let message = redactor.redact(&format!("openclaw-doctor: error: {err}"));
-            let _ = writeln!(std::io::stderr(), "{message}");
-            ExitCode::from(err.exit_code())
+        Err(failure) => {
+            let _ = writeln!(std::io::stderr(), "{}", failure.message);
+            ExitCode::from(failure.exit_code)
         }
     }
 }

@@ -15,6 +15,8 @@ const MIN_BARE_LEN: usize = 6;
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     secrets: Vec<String>,
+    /// The same secrets, for O(1) de-duplication (a config can hold thousands of keys).
+    seen: std::collections::HashSet<String>,
 }
 
 /// Key names whose values are secrets (case-insensitive, `_`/`-` ignored, plurals too):
@@ -59,11 +61,10 @@ impl Redactor {
         }
         forms.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
         for form in forms {
-            if !self.secrets.contains(&form) {
+            if self.seen.insert(form.clone()) {
                 self.secrets.push(form);
             }
         }
-        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
     }
 
     pub fn add_env(&mut self, env: &Env) {
@@ -133,27 +134,35 @@ impl Redactor {
         }
     }
 
+    /// Every secret replaced in one pass (Aho-Corasick, leftmost-longest: where two secrets
+    /// overlap the longer one wins, as replacing the longest first did).
     pub fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        if self.secrets.is_empty() {
+            return text.to_string();
+        }
+        let mut patterns: Vec<String> = Vec::new();
+        let mut replacements: Vec<String> = Vec::new();
         for secret in &self.secrets {
             if secret.chars().count() >= MIN_BARE_LEN {
-                if out.contains(secret.as_str()) {
-                    out = out.replace(secret.as_str(), REDACTED);
-                }
+                patterns.push(secret.clone());
+                replacements.push(REDACTED.to_string());
             } else {
                 for q in ['"', '\''] {
-                    let quoted = format!("{q}{secret}{q}");
-                    if out.contains(&quoted) {
-                        out = out.replace(&quoted, &format!("{q}{REDACTED}{q}"));
-                    }
+                    patterns.push(format!("{q}{secret}{q}"));
+                    replacements.push(format!("{q}{REDACTED}{q}"));
                 }
-                let kv = format!(":{secret}@");
-                if out.contains(&kv) {
-                    out = out.replace(&kv, &format!(":{REDACTED}@"));
-                }
+                patterns.push(format!(":{secret}@"));
+                replacements.push(format!(":{REDACTED}@"));
             }
         }
-        out
+        match aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&patterns)
+        {
+            Ok(ac) => ac.replace_all(text, &replacements),
+            // Cannot happen for string patterns; never print unredacted text all the same.
+            Err(_) => String::from("<output withheld: redaction failed>\n"),
+        }
     }
 }
 

@@ -695,3 +695,24 @@ fn a_host_alias_bind_says_what_the_real_gateway_does_with_it() {
     assert!(m.contains("migrates it to \"lan\" when it starts"), "{m}");
     assert!(m.contains("without its comments"), "{m}");
 }
+
+#[test]
+fn control_characters_never_reach_the_terminal_in_an_error_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    fs::write(
+        dir.path().join("inc.json"),
+        "{ \"$include\": \"./\\u001b]0;pwned\\u0007x.json\" }",
+    )
+    .expect("write");
+    let r = doctor_in(
+        dir.path(),
+        &["check", "--offline", "--config", "inc.json"],
+        &[],
+    );
+    r.refused(&["pwned"]);
+    assert!(
+        !r.stderr.contains('\u{1b}') && !r.stderr.contains('\u{7}'),
+        "{:?}",
+        r.stderr
+    );
+}
