@@ -119,6 +119,14 @@ impl Redactor {
         if !value.contains("://") {
             return;
         }
+        // The password as written, even when the URL does not parse (a bad port, a space):
+        // such a URL is still printed in findings and diffs.
+        if let Some(pw) = written_password(value) {
+            self.add(pw);
+            if let Ok(decoded) = percent_decode(pw) {
+                self.add(&decoded);
+            }
+        }
         if let Ok(url) = url::Url::parse(value) {
             if let Some(pw) = url.password() {
                 self.add(pw);
@@ -166,6 +174,16 @@ impl Redactor {
     }
 }
 
+/// `pw` in `scheme://user:pw@host…`, read from the text (no URL parsing).
+fn written_password(value: &str) -> Option<&str> {
+    let start = value.find("://")? + 3;
+    let rest = &value[start..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let pw = &userinfo[userinfo.find(':')? + 1..];
+    (!pw.is_empty()).then_some(pw)
+}
+
 fn percent_decode(s: &str) -> Result<String, std::string::FromUtf8Error> {
     let bytes: Vec<u8> = url::form_urlencoded::parse(format!("x={s}").as_bytes())
         .next()
@@ -193,6 +211,26 @@ mod tests {
             r.redact("tab 'ab' \"ab\""),
             "tab '<redacted>' \"<redacted>\""
         );
+    }
+
+    #[test]
+    fn passwords_in_urls_that_do_not_parse_are_redacted_too() {
+        for url in [
+            "https://u:s3cretPW@host:99999/",
+            "wss://u:s3cretPW@ho st/",
+            "ws://u:s3cretPW@[::1/",
+        ] {
+            let mut r = Redactor::new();
+            r.add_url_secrets(url);
+            assert_eq!(
+                r.redact(&format!("url {url:?}")),
+                format!("url {:?}", url.replace("s3cretPW", REDACTED)),
+                "{url}"
+            );
+        }
+        assert_eq!(written_password("wss://user@h/"), None);
+        assert_eq!(written_password("wss://u:@h/"), None);
+        assert_eq!(written_password("wss://h/?a=b@c:d"), None);
     }
 
     #[test]

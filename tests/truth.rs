@@ -716,3 +716,25 @@ fn control_characters_never_reach_the_terminal_in_an_error_line() {
         r.stderr
     );
 }
+
+/// A URL that does not parse (a port out of range) still carries its password in findings and
+/// diffs: it must be redacted there too.
+#[test]
+fn a_password_in_a_url_that_does_not_parse_is_never_printed() {
+    let dir = tempfile::tempdir().expect("dir");
+    fs::write(
+        dir.path().join("openclaw.json"),
+        "{ gateway: { mode: 'local', remote: { url: 'https://u:s3cretPW@host:99999/' } } }",
+    )
+    .expect("write");
+    for args in [
+        vec!["fix", "--config", "openclaw.json"],
+        vec!["check", "--offline", "--config", "openclaw.json", "--format", "json"],
+        vec!["fix", "--config", "openclaw.json", "--remote-url", "wss://v:0therPW@h:99999/"],
+    ] {
+        let r = doctor_in(dir.path(), &args, &[]);
+        let all = format!("{}{}", r.stdout, r.stderr);
+        assert!(!all.contains("s3cretPW") && !all.contains("0therPW"), "{args:?}: {all}");
+        assert!(all.contains("<redacted>"), "{args:?}: {all}");
+    }
+}
