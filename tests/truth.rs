@@ -111,7 +111,10 @@ fn a_url_that_cannot_be_probed_is_a_usage_error_naming_it() {
             &["wss://host:99999/", "not a port"][..],
         ),
         ("wss://host:0/", &["wss://host:0/", "not a port"][..]),
-        ("ftp://claw.example.org", &["\"ftp\" cannot be probed"][..]),
+        (
+            "ftp://claw.example.org",
+            &["\"ftp\" is not allowed here"][..],
+        ),
         ("wss://", &["wss://", "scheme and a host"][..]),
     ] {
         doctor(&["check", "--no-config", "--url", url]).refused(words);
@@ -127,6 +130,44 @@ fn a_url_that_cannot_be_probed_is_a_usage_error_naming_it() {
     .refused(&["claw.example.org"]);
     doctor(&["fix", "--config", &seed(), "--url", "claw.example.org"])
         .refused(&["claw.example.org"]);
+    // --remote-url is written into the config: only a ws:// or wss:// URL a client accepts.
+    for (url, words) in [
+        (
+            "wss://claw.example.org:99999/",
+            &["--remote-url", "not a port"][..],
+        ),
+        (
+            "https://claw.example.org",
+            &["--remote-url", "\"https\" is not allowed"][..],
+        ),
+        (
+            "claw.example.org",
+            &["--remote-url", "scheme and a host"][..],
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("dir");
+        let config = dir.path().join("openclaw.json");
+        fs::copy(seed(), &config).expect("copy");
+        let before = fs::read(&config).expect("read");
+        let r = doctor_in(
+            dir.path(),
+            &[
+                "fix",
+                "--apply",
+                "--config",
+                "openclaw.json",
+                "--remote-url",
+                url,
+            ],
+            &[],
+        );
+        r.refused(words);
+        assert_eq!(
+            fs::read(&config).expect("read"),
+            before,
+            "{url}: nothing written"
+        );
+    }
 }
 
 #[test]
@@ -729,12 +770,28 @@ fn a_password_in_a_url_that_does_not_parse_is_never_printed() {
     .expect("write");
     for args in [
         vec!["fix", "--config", "openclaw.json"],
-        vec!["check", "--offline", "--config", "openclaw.json", "--format", "json"],
-        vec!["fix", "--config", "openclaw.json", "--remote-url", "wss://v:0therPW@h:99999/"],
+        vec![
+            "check",
+            "--offline",
+            "--config",
+            "openclaw.json",
+            "--format",
+            "json",
+        ],
+        vec![
+            "fix",
+            "--config",
+            "openclaw.json",
+            "--remote-url",
+            "wss://v:0therPW@h:99999/",
+        ],
     ] {
         let r = doctor_in(dir.path(), &args, &[]);
         let all = format!("{}{}", r.stdout, r.stderr);
-        assert!(!all.contains("s3cretPW") && !all.contains("0therPW"), "{args:?}: {all}");
+        assert!(
+            !all.contains("s3cretPW") && !all.contains("0therPW"),
+            "{args:?}: {all}"
+        );
         assert!(all.contains("<redacted>"), "{args:?}: {all}");
     }
 }

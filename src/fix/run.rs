@@ -29,13 +29,8 @@ pub const DEFAULT_RESTART_WAIT: Duration = Duration::from_secs(90);
 
 fn validate(args: &FixArgs) -> Result<()> {
     if let Some(url) = &args.remote_url {
-        let ok = crate::checks::values::split_url(url)
-            .is_some_and(|p| matches!(p.scheme.to_ascii_lowercase().as_str(), "ws" | "wss"));
-        if !ok {
-            return Err(Error::Usage(format!(
-                "--remote-url {url:?}: give a ws:// or wss:// URL (OpenClaw clients refuse anything else)"
-            )));
-        }
+        // OpenClaw clients refuse anything but ws:// and wss://.
+        crate::gather::validate_url("--remote-url", url, &["ws", "wss"])?;
     }
     if args.approve_repairs && !args.yes && !std::io::stdin().is_terminal() {
         return Err(Error::Usage(
