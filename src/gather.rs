@@ -47,11 +47,11 @@ pub fn validate_urls(urls: &[String]) -> Result<()> {
 
 /// `raw` must use one of `schemes`, name a host, and have a port from 1 to 65535 if any.
 pub fn validate_url(flag: &str, raw: &str, schemes: &[&str]) -> Result<()> {
-    let listed = schemes
-        .iter()
-        .map(|s| format!("{s}://"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let names: Vec<String> = schemes.iter().map(|s| format!("{s}://")).collect();
+    let listed = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
     let bad = |why: &str| {
         Err(Error::Usage(format!(
             "{flag} {:?}: {why}; give a {listed} URL with a host (e.g. wss://claw.example.org)",

@@ -377,7 +377,7 @@ fn bad_arguments_exit_2() {
                 "--config",
                 "x.json",
             ][..],
-            "--remote-url \"https://claw.example.org\": give a ws:// or wss:// URL",
+            "--remote-url \"https://claw.example.org\": scheme \"https\" is not allowed here; give a ws:// or wss:// URL",
         ),
         (&["frobnicate"][..], "unrecognized subcommand 'frobnicate'"),
     ] {
