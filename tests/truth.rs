@@ -795,3 +795,51 @@ fn a_password_in_a_url_that_does_not_parse_is_never_printed() {
         assert!(all.contains("<redacted>"), "{args:?}: {all}");
     }
 }
+
+#[test]
+fn log_and_device_checks_do_not_pass_on_nothing() {
+    // A log directory with no log in it: nothing was read, so nothing passed.
+    let dir = tempfile::tempdir().expect("dir");
+    let logs = dir.path().join("logs");
+    fs::create_dir(&logs).expect("mkdir");
+    let r = doctor(&[
+        "check",
+        "--offline",
+        "--config",
+        &seed(),
+        "--log",
+        &logs.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
+    let report = r.json();
+    for id in ["log.pairing_required", "log.token_mismatch"] {
+        let (s, why) = status(&report, id);
+        assert_eq!(s, "skipped", "{id}: {report:#}");
+        assert!(why.is_some_and(|w| w.contains("no gateway log file found")), "{why:?}");
+    }
+    // A device list that could not be read says nothing about pending requests.
+    let state = dir.path().join("state");
+    fs::create_dir(&state).expect("mkdir");
+    let r = doctor(&[
+        "check",
+        "--config",
+        &seed(),
+        "--devices",
+        "--openclaw",
+        "/nonexistent/openclaw",
+        "--state-dir",
+        &state.to_string_lossy(),
+        "--timeout",
+        "1s",
+        "--format",
+        "json",
+    ]);
+    let report = r.json();
+    assert_eq!(status(&report, "devices.unavailable").0, "info", "{report:#}");
+    for id in ["devices.pending_repair", "devices.pending_new"] {
+        let (s, why) = status(&report, id);
+        assert_eq!(s, "skipped", "{id}: {report:#}");
+        assert!(why.is_some_and(|w| w.contains("could not be read")), "{why:?}");
+    }
+}

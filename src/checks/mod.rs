@@ -489,11 +489,22 @@ fn why_not_run(def: &CheckDef, facts: &Facts, ran_config_checks: bool) -> Option
     }
     match def.area {
         "probes" => probes::why_not_run(def.id, facts.probes),
-        "devices" => facts
-            .devices
-            .is_none()
-            .then(|| "not listed (--devices, --deep, or a probe meeting pairing required)".into()),
-        "logs" => facts.logs.is_none().then(|| "the log was not read".into()),
+        "devices" => match facts.devices {
+            None => Some("not listed (--devices, --deep, or a probe meeting pairing required)".into()),
+            // Nothing is known about pending requests when the list could not be read.
+            Some(Err(e)) if def.id != "devices.unavailable" => {
+                Some(format!("the device list could not be read: {e}"))
+            }
+            Some(_) => None,
+        },
+        "logs" => match facts.logs {
+            None => Some("the log was not read".into()),
+            Some((ev, _)) if ev.files.is_empty() => Some(
+                "no gateway log file found (openclaw-YYYY-MM-DD.log within --since, or --log FILE)"
+                    .into(),
+            ),
+            Some(_) => None,
+        },
         "proxy" => match facts.proxy {
             None => Some(
                 "the proxy configuration was not read (--proxy-config, or an external probe failing at the proxy)".into(),
