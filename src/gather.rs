@@ -106,6 +106,11 @@ pub fn for_check(
     redactor: &mut Redactor,
 ) -> Result<Gathered> {
     let mut g = Gathered::default();
+    // Read (and refused when bad) even with --offline: it was named.
+    let token = token_override(args)?;
+    if let Some(t) = &token {
+        redactor.add(t.secret());
+    }
     for path in &args.log {
         crate::input::check_named(path, crate::input::Kind("a gateway log"))?;
     }
@@ -121,10 +126,6 @@ pub fn for_check(
             "--offline (the device list needs the gateway)".into(),
         ));
     } else {
-        let token = token_override(args)?;
-        if let Some(t) = &token {
-            redactor.add(t.secret());
-        }
         let results = probes(
             &args.probe,
             args.deep,
@@ -356,7 +357,9 @@ pub fn window_words(d: std::time::Duration) -> String {
 /// `--token-file` / `--token-env`: the token for probe-only runs.
 pub fn token_override(args: &crate::cli::CheckArgs) -> Result<Option<probe::targets::Auth>> {
     if let Some(path) = &args.token_file {
-        let text = crate::config::document::read_text(path, 64 * 1024)?;
+        let bytes = crate::input::read_bytes(path, 64 * 1024, crate::input::Kind("a token file"))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Error::input(path, "the token file is not valid UTF-8"))?;
         let token = text.lines().next().unwrap_or("").trim().to_string();
         if token.is_empty() {
             return Err(Error::input(path, "the token file is empty"));

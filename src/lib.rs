@@ -145,6 +145,15 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     // Arguments are judged before anything is read or probed.
     let selector = checks::select::Selector::new(only, skip)?;
     gather::validate_urls(&probe_args.urls)?;
+    // Files named on the command line are read or refused, whatever else the run does.
+    for pem in &probe_args.cacert {
+        input::open_regular(pem, input::Kind("a PEM file"))?;
+    }
+    if let Command::Check(a) = &cli.command
+        && let Some(path) = &a.token_file
+    {
+        input::open_regular(path, input::Kind("a token file"))?;
+    }
     let no_config = matches!(&cli.command, Command::Check(a) if a.no_config);
     if no_config && matches!(&cli.command, Command::Check(a) if a.offline) {
         return Err(Error::Usage(
@@ -199,6 +208,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     };
     let (mut checks, mut findings) = run_checks(&discovered, cfg.as_ref(), env, &gathered);
     selector.apply(&mut checks, &mut findings, no_config);
+    nothing_checked(&checks)?;
 
     let mut report = Report {
         command,
@@ -247,6 +257,23 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         stdout,
         exit_code: report.exit_code(),
     })
+}
+
+/// A run in which every check was skipped checked nothing: an error, never a pass.
+fn nothing_checked(checks: &[checks::CheckResult]) -> Result<()> {
+    if checks.iter().any(|c| c.status != checks::Status::Skipped) {
+        return Ok(());
+    }
+    let mut reasons: Vec<&str> = Vec::new();
+    for r in checks.iter().filter_map(|c| c.reason.as_deref()) {
+        if !reasons.contains(&r) {
+            reasons.push(r);
+        }
+    }
+    Err(Error::Usage(format!(
+        "nothing was checked: every check was skipped ({})",
+        reasons.join("; ")
+    )))
 }
 
 fn completions(shell: clap_complete::Shell) -> Outcome {

@@ -337,6 +337,20 @@ fn special_files_are_refused_at_once_naming_them() {
         r.refused(&[&fifo, "not a regular file (a FIFO)"]);
         assert!(start.elapsed() < Duration::from_secs(20), "{args:?} waited");
     }
+    // Named token and CA files are refused whatever else the run does (--offline, fix).
+    for args in [
+        vec!["check", "--offline", "--config", &s, "--token-file", &fifo],
+        vec!["check", "--offline", "--config", &s, "--cacert", &fifo],
+        vec!["fix", "--config", &s, "--cacert", &fifo],
+    ] {
+        doctor(&args).refused(&[&fifo, "not a regular file (a FIFO)"]);
+    }
+    doctor(&["fix", "--config", &s, "--cacert", "/nonexistent/ca.pem"])
+        .refused(&["/nonexistent/ca.pem", "no such file"]);
+    let empty = tempfile::NamedTempFile::new().expect("temp file");
+    let empty = empty.path().to_string_lossy().into_owned();
+    doctor(&["check", "--offline", "--config", &s, "--token-file", &empty])
+        .refused(&[&empty, "the token file is empty"]);
     let r = doctor(&["check", "--offline", "--config", "/dev/null"]);
     r.refused(&["/dev/null", "not a regular file (a character device)"]);
     let r = doctor(&["check", "--offline", "--config", &s, "--log", "/dev/zero"]);
@@ -816,7 +830,10 @@ fn log_and_device_checks_do_not_pass_on_nothing() {
     for id in ["log.pairing_required", "log.token_mismatch"] {
         let (s, why) = status(&report, id);
         assert_eq!(s, "skipped", "{id}: {report:#}");
-        assert!(why.is_some_and(|w| w.contains("no gateway log file found")), "{why:?}");
+        assert!(
+            why.is_some_and(|w| w.contains("no gateway log file found")),
+            "{why:?}"
+        );
     }
     // A device list that could not be read says nothing about pending requests.
     let state = dir.path().join("state");
@@ -836,10 +853,49 @@ fn log_and_device_checks_do_not_pass_on_nothing() {
         "json",
     ]);
     let report = r.json();
-    assert_eq!(status(&report, "devices.unavailable").0, "info", "{report:#}");
+    assert_eq!(
+        status(&report, "devices.unavailable").0,
+        "info",
+        "{report:#}"
+    );
     for id in ["devices.pending_repair", "devices.pending_new"] {
         let (s, why) = status(&report, id);
         assert_eq!(s, "skipped", "{id}: {report:#}");
-        assert!(why.is_some_and(|w| w.contains("could not be read")), "{why:?}");
+        assert!(
+            why.is_some_and(|w| w.contains("could not be read")),
+            "{why:?}"
+        );
     }
+}
+
+#[test]
+fn a_run_in_which_every_check_was_skipped_is_an_error() {
+    doctor(&[
+        "check",
+        "--offline",
+        "--config",
+        &seed(),
+        "--only",
+        "probes",
+    ])
+    .refused(&["nothing was checked", "--offline"]);
+    doctor(&[
+        "check",
+        "--no-config",
+        "--url",
+        "ws://127.0.0.1:9/",
+        "--only",
+        "config",
+    ])
+    .refused(&["nothing was checked", "--no-config"]);
+    // One check that ran is enough.
+    let r = doctor(&[
+        "check",
+        "--offline",
+        "--config",
+        &seed(),
+        "--only",
+        "gateway.bind.invalid",
+    ]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
 }
