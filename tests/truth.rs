@@ -463,6 +463,9 @@ fn apply_proxy_after_a_repair_exits_0_and_says_what_it_wrote() {
     );
     assert_eq!(r.code, Some(0), "{}{}", r.stdout, r.stderr);
     assert!(!r.stdout.contains("Nothing written"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Nothing to fix"), "{}", r.stdout);
+    // Only nginx was written: no gateway restart is needed.
+    assert!(!r.stdout.contains("restart the gateway"), "{}", r.stdout);
     assert!(
         r.stdout.contains(&format!("wrote {conf_arg} (backup ")),
         "{}",
@@ -482,7 +485,10 @@ fn apply_proxy_after_a_repair_exits_0_and_says_what_it_wrote() {
         .output()
         .expect("nginx -t");
     assert!(t.status.success(), "{}", String::from_utf8_lossy(&t.stderr));
-    // JSON: the file is listed as written, nothing pending.
+    // JSON, on a fresh copy: the file is listed as written, nothing pending.
+    let dir = tempfile::tempdir().expect("dir");
+    let conf = nginx_layout(dir.path(), "");
+    let conf_arg = conf.to_string_lossy().into_owned();
     let r = doctor_in(
         dir.path(),
         &[
@@ -498,7 +504,26 @@ fn apply_proxy_after_a_repair_exits_0_and_says_what_it_wrote() {
         &[],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert_eq!(r.json()["fix"]["pending"], serde_json::json!([]));
+    let report = r.json();
+    assert_eq!(
+        report["fix"]["pending"],
+        serde_json::json!([]),
+        "{report:#}"
+    );
+    let written = &report["fix"]["written"];
+    assert_eq!(written.as_array().map(Vec::len), Some(1), "{report:#}");
+    assert_eq!(
+        written[0]["path"].as_str(),
+        Some(conf_arg.as_str()),
+        "{report:#}"
+    );
+    assert!(written[0]["backup"].is_string(), "{report:#}");
+    assert!(
+        fs::read_to_string(&conf)
+            .expect("read")
+            .contains("proxy_http_version 1.1;"),
+        "written"
+    );
 }
 
 #[test]

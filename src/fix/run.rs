@@ -42,15 +42,17 @@ fn validate(args: &FixArgs) -> Result<()> {
 
 /// Writes what `--apply` and `--apply-proxy` ask for, all or nothing: every guard and plan
 /// step (files unchanged since read, an nginx to test with) before the first write; a failed
-/// write or `nginx -t` restores every file written.
+/// write or `nginx -t` restores every file written. Returns how many config files were
+/// written (the gateway needs a restart only for those).
 fn write_changes(
     args: &FixArgs,
     config: Vec<Change>,
     proxy: ProxyPlan,
     outcome: &mut FixOutcome,
     notes: &mut Vec<String>,
-) -> Result<()> {
+) -> Result<usize> {
     let mut tx = Vec::new();
+    let config_count = if args.apply { config.len() } else { 0 };
     if args.apply {
         tx.extend(config);
     }
@@ -69,7 +71,7 @@ fn write_changes(
     }
     if tx.is_empty() {
         outcome.applied = args.apply;
-        return Ok(());
+        return Ok(0);
     }
     let written = super::transaction::write_all(&tx, !args.no_backup)?;
     if proxy_count > 0 {
@@ -95,7 +97,7 @@ fn write_changes(
         })
         .collect();
     outcome.applied = true;
-    Ok(())
+    Ok(config_count)
 }
 
 pub fn fix(
@@ -141,7 +143,7 @@ pub fn fix(
         resolved: vec![],
         before: before.clone(),
     };
-    write_changes(args, changes, proxy, &mut outcome, &mut report.notes)?;
+    let config_written = write_changes(args, changes, proxy, &mut outcome, &mut report.notes)?;
     outcome.pending = outcome
         .diffs
         .iter()
@@ -194,7 +196,7 @@ pub fn fix(
     report.findings = after;
     report.probes = gathered.probes.take();
     report.config = Some(crate::config_info(&report.discovered, &reloaded));
-    if outcome.applied && !outcome.written.is_empty() && !args.restart {
+    if config_written > 0 && !args.restart {
         let profile = report
             .discovered
             .profile

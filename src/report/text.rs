@@ -379,7 +379,7 @@ fn finding(f: &Finding, opts: &TextOptions, out: &mut String) {
 
 fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out: &mut String) {
     let s = &opts.style;
-    if fix.patches.is_empty() {
+    if fix.patches.is_empty() && fix.diffs.is_empty() {
         let _ = writeln!(out, "Nothing to fix: no check proposes a change.\n");
     }
     for p in &fix.patches {
