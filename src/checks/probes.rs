@@ -170,6 +170,10 @@ fn local_finding(view: Option<&GatewayView>, p: &ProbeResult) -> Finding {
             format!("something that is not an OpenClaw gateway answers at {}: {}", p.url, p.detail),
             "another service holds the gateway's port: check gateway.port and what listens there (ss -ltnp)".to_string(),
         ),
+        Outcome::ProbeFailed => (
+            format!("the local probe of {} failed inside the doctor: {}", p.url, p.detail),
+            "run the check again; if it repeats, report it with the output of -v".to_string(),
+        ),
         Outcome::PairingRequired => (
             format!("the gateway at {} requires pairing even on loopback: {}", p.url, p.detail),
             "approve the request: openclaw devices list, then openclaw devices approve <requestId>".to_string(),
@@ -299,6 +303,26 @@ fn external_finding(
 fn deep_findings(probes: &[ProbeResult], out: &mut Vec<Finding>) {
     let deep_local = probes.iter().find(|p| p.deep && p.target == Side::Local);
     for p in probes.iter().filter(|p| p.deep) {
+        if p.outcome == Outcome::ProbeFailed {
+            // A sub-agent probe that vanished learnt nothing: an error, never a pass.
+            let id = match p.target {
+                Side::Local => "probe.local",
+                Side::External => "probe.external",
+            };
+            out.push(
+                Finding::new(
+                    id,
+                    Severity::Error,
+                    format!(
+                        "the --deep probe of {} failed inside the doctor: {}",
+                        p.url, p.detail
+                    ),
+                )
+                .hint("run the check again; if it repeats, report it with the output of -v")
+                .evidence(evidence(p)),
+            );
+            continue;
+        }
         if p.outcome != Outcome::PairingRequired {
             continue;
         }
@@ -352,5 +376,47 @@ fn older_than(version: &str, (year, minor): (u32, u32)) -> bool {
     match (parts.next(), parts.next()) {
         (Some(Ok(y)), Some(Ok(m))) => (y, m) < (year, minor),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::ProbeTarget;
+
+    fn failed(side: Side, deep: bool) -> ProbeResult {
+        let target = ProbeTarget {
+            side,
+            url: "ws://127.0.0.1:18789".into(),
+            host: "127.0.0.1".into(),
+            port: 18789,
+            tls: false,
+            verify_tls: false,
+            auth: None,
+            source: "test".into(),
+            optional: false,
+        };
+        let mut r = ProbeResult::new(&target, deep);
+        r.outcome = Outcome::ProbeFailed;
+        r.detail = "the probe failed inside the doctor (a panic)".into();
+        r
+    }
+
+    #[test]
+    fn a_failed_probe_is_an_error_finding_deep_or_not() {
+        for (side, deep, id) in [
+            (Side::Local, false, "probe.local"),
+            (Side::External, false, "probe.external"),
+            (Side::Local, true, "probe.local"),
+            (Side::External, true, "probe.external"),
+        ] {
+            let mut out = Vec::new();
+            check(None, &[failed(side, deep)], false, &mut out);
+            let f = out.iter().find(|f| f.id == id);
+            assert!(
+                f.is_some_and(|f| f.severity == Severity::Error && f.message.contains("panic")),
+                "{side:?} deep={deep}: {out:?}"
+            );
+        }
     }
 }
