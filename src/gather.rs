@@ -139,7 +139,13 @@ pub fn for_check(
         g.notes.extend(reject_deep_requests(&results, ctx.openclaw));
         g.probes = Some(results);
         g.insecure = args.probe.insecure;
-        if args.devices || args.deep || g.any_pairing_required() {
+        if args.no_config {
+            // No config, no state dir: the CLI would list some other gateway's devices.
+            g.not_gathered.push((
+                "devices",
+                "--no-config (no state dir to list devices from)".into(),
+            ));
+        } else if args.devices || args.deep || g.any_pairing_required() {
             g.devices = Some(devices(ctx.openclaw, ctx.discovered));
         }
     }

@@ -924,3 +924,63 @@ fn a_run_in_which_every_check_was_skipped_is_an_error() {
     ]);
     assert_eq!(r.code, Some(1), "{}", r.stderr);
 }
+
+#[test]
+fn a_special_file_where_openclaw_looks_is_refused_not_passed_over() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fifo = dir.path().join("openclaw.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let state = dir.path().to_string_lossy().into_owned();
+    doctor(&["check", "--offline", "--state-dir", &state])
+        .refused(&[&fifo.to_string_lossy(), "not a regular file (a FIFO)"]);
+    let sub = tempfile::tempdir().expect("dir");
+    fs::create_dir(sub.path().join("openclaw.json")).expect("mkdir");
+    doctor(&[
+        "check",
+        "--offline",
+        "--state-dir",
+        &sub.path().to_string_lossy(),
+    ])
+    .refused(&["openclaw.json", "is a directory"]);
+}
+
+#[test]
+fn no_config_never_lists_devices_from_the_current_directory() {
+    let dir = tempfile::tempdir().expect("dir");
+    fs::create_dir(dir.path().join("devices")).expect("mkdir");
+    fs::write(
+        dir.path().join("devices/pending.json"),
+        r#"{"req-1":{"requestId":"req-1","deviceId":"dev","isRepair":true,"ts":4102444800000}}"#,
+    )
+    .expect("write");
+    let r = doctor_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--url",
+            "ws://127.0.0.1:9/",
+            "--devices",
+            "--openclaw",
+            "/nonexistent/openclaw",
+            "--timeout",
+            "1s",
+            "--format",
+            "json",
+        ],
+        &[],
+    );
+    let report = r.json();
+    assert!(!r.stdout.contains("req-1"), "{report:#}");
+    assert_eq!(
+        status(&report, "devices.pending_repair"),
+        (
+            "skipped",
+            Some("--no-config (no state dir to list devices from)")
+        )
+    );
+}

@@ -192,7 +192,9 @@ pub fn discover(flags: &DiscoveryFlags, env: &Env) -> Result<Discovered> {
         CONFIG_FILE_NAMES.iter().find_map(|name| {
             let candidate = dir.join(name);
             searched.push(candidate.clone());
-            candidate.is_file().then_some(candidate)
+            // Anything there is the config as far as OpenClaw goes (it would try to read it):
+            // a FIFO or a directory is refused when loading, not passed over as "not found".
+            candidate.exists().then_some(candidate)
         })
     };
 
