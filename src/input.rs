@@ -16,15 +16,25 @@ pub const CONFIG: Kind = Kind("a config file");
 
 /// Opens `path` for reading if it is a regular file; `Err` names the file and why not.
 pub fn open_regular(path: &Path, kind: Kind) -> Result<(std::fs::File, u64)> {
+    // stat first: opening a device can have effects of its own (a watchdog, a tape rewind).
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
+    refuse_special(path, &meta, kind)?;
     let file = std::fs::OpenOptions::new()
         .read(true)
         // A FIFO opened for reading blocks until a writer comes; O_NONBLOCK returns at once.
         .custom_flags(libc::O_NONBLOCK)
         .open(path)
         .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
+    // fstat again on what was opened: the path may have been swapped in between.
     let meta = file
         .metadata()
         .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
+    refuse_special(path, &meta, kind)?;
+    Ok((file, meta.len()))
+}
+
+fn refuse_special(path: &Path, meta: &std::fs::Metadata, kind: Kind) -> Result<()> {
     if meta.is_dir() {
         return Err(Error::input(
             path,
@@ -36,12 +46,12 @@ pub fn open_regular(path: &Path, kind: Kind) -> Result<(std::fs::File, u64)> {
             path,
             format!(
                 "not a regular file ({}), not {}",
-                file_type_name(&meta),
+                file_type_name(meta),
                 kind.0
             ),
         ));
     }
-    Ok((file, meta.len()))
+    Ok(())
 }
 
 /// Reads all of a regular file, refusing one over `max_bytes`.
@@ -123,5 +133,45 @@ fn file_type_name(meta: &std::fs::Metadata) -> &'static str {
         "a block device"
     } else {
         "a special file"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KIND: Kind = Kind("a test file");
+
+    #[test]
+    fn regular_files_are_read_within_the_bound() {
+        let dir = tempfile::tempdir().expect("dir");
+        let f = dir.path().join("f");
+        std::fs::write(&f, b"12345").expect("write");
+        assert_eq!(read_bytes(&f, 5, KIND).expect("read"), b"12345");
+        let err = read_bytes(&f, 4, KIND).expect_err("over").to_string();
+        assert!(
+            err.ends_with("the file is 5 bytes, over the 4 byte limit for a test file"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn everything_else_is_refused_naming_what_it_is() {
+        let dir = tempfile::tempdir().expect("dir");
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("path");
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let err = |p: &Path| read_bytes(p, 1024, KIND).expect_err("refused").to_string();
+        assert!(err(&fifo).ends_with("not a regular file (a FIFO), not a test file"));
+        assert!(
+            err(Path::new("/dev/null"))
+                .ends_with("not a regular file (a character device), not a test file")
+        );
+        assert!(err(dir.path()).ends_with("is a directory, not a test file"));
+        assert!(err(&dir.path().join("missing")).ends_with("no such file"));
+        // A directory is fine where one may be named (--log DIR), a FIFO is not.
+        assert!(check_named(dir.path(), KIND).is_ok());
+        assert!(check_named(&fifo, KIND).is_err());
     }
 }

@@ -169,10 +169,12 @@ mod tests {
             s.why_not("devices.pending_new").as_deref(),
             Some("--skip devices")
         );
-        // A bare prefix does not match in the middle of a word.
+        // A bare prefix matches at a dot boundary only, never in the middle of a word.
         let s = sel(&[], &["gateway.bind"]);
         assert!(!s.keeps("gateway.bind.exposed"));
         assert!(s.keeps("gateway.auth.missing"));
+        // "gateway.remote_url.s" would match .scheme only inside a word: it matches nothing.
+        assert!(Selector::new(&[], &["gateway.remote_url.s".into()]).is_err());
     }
 
     #[test]

@@ -21,14 +21,15 @@ pub struct Change {
 /// Refuses (nothing written) when any file no longer holds what was read.
 pub fn preflight(changes: &[Change]) -> Result<()> {
     for c in changes {
-        let now = std::fs::read(&c.path).map_err(|e| {
-            Error::write(
-                &c.path,
-                format!(
-                    "{}; nothing was written",
-                    crate::config::document::io_reason(&e)
-                ),
-            )
+        // Bounded like every read of a named file: the file may have grown meanwhile.
+        let limit = (c.old.len() as u64).saturating_mul(2).max(16 * 1024 * 1024);
+        let now = crate::input::read_bytes(&c.path, limit, crate::input::Kind("a file to patch"))
+            .map_err(|e| {
+            let why = match e {
+                Error::Input { message, .. } => message,
+                other => other.to_string(),
+            };
+            Error::write(&c.path, format!("{why}; nothing was written"))
         })?;
         if now != c.old {
             return Err(Error::write(
@@ -170,13 +171,22 @@ mod tests {
 
     #[test]
     fn a_changed_file_stops_everything_before_the_first_write() {
-        let (_dir, changes) = setup(2);
+        let (dir, changes) = setup(2);
         fs::write(&changes[1].path, "{ a: 99 }").expect("write");
         let err = write_all(&changes, true).expect_err("refused");
+        let text = err.to_string();
         assert!(
-            err.to_string().contains("changed since the doctor read it"),
-            "{err}"
+            text.contains("f1.json: not written: the file changed since"),
+            "{text}"
         );
+        assert!(text.contains("nothing was written"), "{text}");
+        // Refused before the first write: nothing restored, no backup made.
+        assert!(!text.contains("restored"), "{text}");
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(!names.iter().any(|n| n.contains(".doctor-")), "{names:?}");
         assert_eq!(
             fs::read_to_string(&changes[0].path).expect("read"),
             "{ a: 0 }"

@@ -96,7 +96,11 @@ pub fn render(report: &Report) -> String {
 }
 
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+    // Two paths that cannot be resolved are not the same file.
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 pub fn file_name(path: &std::path::Path) -> String {
