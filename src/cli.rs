@@ -207,7 +207,13 @@ pub struct CheckArgs {
 
     /// Probe only: read no config (for pipelines outside the host); config checks are
     /// reported as skipped. Needs --url; add --token-file or --token-env
-    #[arg(long, env = "OPENCLAW_DOCTOR_NO_CONFIG", hide_env = true)]
+    #[arg(
+        long,
+        env = "OPENCLAW_DOCTOR_NO_CONFIG",
+        hide_env = true,
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub no_config: bool,
 
     /// Read the gateway token from FILE (first line) [env: OPENCLAW_DOCTOR_TOKEN_FILE]

@@ -99,6 +99,11 @@ fn no_config_without_a_url_is_a_usage_error() {
         &[("OPENCLAW_DOCTOR_NO_CONFIG", "true")],
     )
     .refused(&["--no-config", "--url"]);
+    // The variable takes 1/0, yes/no, on/off as well as true/false.
+    for v in ["1", "yes", "on"] {
+        doctor_in(dir.path(), &["check"], &[("OPENCLAW_DOCTOR_NO_CONFIG", v)])
+            .refused(&["--no-config", "--url"]);
+    }
     doctor(&["check", "--no-config", "--offline", "--url", "wss://h"]).refused(&["checks nothing"]);
 }
 

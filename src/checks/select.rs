@@ -109,6 +109,13 @@ fn suggestion(selector: &str) -> String {
     );
     names.sort();
     names.dedup();
+    // `bind.*` means `gateway.bind.*`: a name whose last segment is the stem comes first.
+    if let Some(n) = names
+        .iter()
+        .find(|n| n.rsplit('.').next() == Some(stem) && n.contains('.'))
+    {
+        return format!(" (did you mean {:?}?)", format!("{n}.*"));
+    }
     let best = names
         .iter()
         .map(|n| (edit_distance(stem, n), n))
@@ -187,6 +194,10 @@ mod tests {
         );
         assert!(text.contains("did you mean \"remote_url\"?"), "{text}");
         assert!(Selector::new(&["nothing.at.all".into()], &[]).is_err());
+        let err = Selector::new(&[], &["bind.*".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("did you mean \"gateway.bind.*\"?"), "{err}");
         // Empty entries from "a,,b" are ignored, not an error.
         assert!(Selector::new(&[" ".into()], &[]).is_ok());
     }
