@@ -11,6 +11,7 @@ pub mod error;
 pub mod fix;
 pub mod gather;
 pub mod input;
+pub mod net;
 pub mod openclaw;
 pub mod probe;
 pub mod proxy;
@@ -122,12 +123,6 @@ pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, Failure> {
 
 fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     let g = &cli.global;
-    let style = Style {
-        color: color_enabled(g.color, std::io::stdout().is_terminal(), |n| {
-            std::env::var(n).ok()
-        }),
-        unicode: unicode_enabled(|n| std::env::var(n).ok()),
-    };
     let fail_on = match g.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -137,35 +132,11 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         profile: g.profile.clone(),
         state_dir: g.state_dir.clone(),
     };
-    let (command, only, skip, probe_args) = match &cli.command {
+    let (command, selector, no_config) = match &cli.command {
         Command::Completions { shell } => return Ok(completions(*shell)),
-        Command::Check(a) => ("check", &a.only, &a.skip, &a.probe),
-        Command::Fix(a) => ("fix", &a.only, &a.skip, &a.probe),
+        Command::Check(_) => ("check", judge_arguments(&cli.command)?, no_config(&cli)),
+        Command::Fix(_) => ("fix", judge_arguments(&cli.command)?, false),
     };
-    // Arguments are judged before anything is read or probed.
-    let selector = checks::select::Selector::new(only, skip)?;
-    gather::validate_urls(&probe_args.urls)?;
-    // Files named on the command line are read or refused, whatever else the run does.
-    for pem in &probe_args.cacert {
-        input::open_regular(pem, input::Kind("a PEM file"))?;
-    }
-    if let Command::Check(a) = &cli.command
-        && let Some(path) = &a.token_file
-    {
-        input::open_regular(path, input::Kind("a token file"))?;
-    }
-    let no_config = matches!(&cli.command, Command::Check(a) if a.no_config);
-    if no_config && matches!(&cli.command, Command::Check(a) if a.offline) {
-        return Err(Error::Usage(
-            "--no-config with --offline checks nothing (no config, no probes): drop one of them"
-                .into(),
-        ));
-    }
-    if no_config && probe_args.urls.is_empty() {
-        return Err(Error::Usage(
-            "--no-config probes only the URLs you give and none was given: pass --url wss://HOST (or set OPENCLAW_DOCTOR_URL), or drop --no-config to check this host's config".into(),
-        ));
-    }
     let discovered = if no_config {
         config::Discovered {
             path: None,
@@ -235,28 +206,73 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         fix::run::fix(args, cfg, &ctx, &mut report, redactor)?;
     }
 
-    let stdout = match g.format {
-        OutputFormat::Json => report::json::render(&report),
-        OutputFormat::Junit => report::junit::render(&report),
-        OutputFormat::Prometheus => {
-            report::prometheus::render(&report, gather::now_ms() as f64 / 1000.0)
-        }
-        OutputFormat::Text => report::style::terminal_safe(
-            &report::text::render(
-                &report,
-                &report::text::TextOptions {
-                    style,
-                    quiet: g.quiet,
-                    verbose: g.verbose,
-                },
-            ),
-            style.color,
-        ),
-    };
+    let stdout = render(&report, g);
     Ok(Outcome {
         stdout,
         exit_code: report.exit_code(),
     })
+}
+
+fn no_config(cli: &Cli) -> bool {
+    matches!(&cli.command, Command::Check(a) if a.no_config)
+}
+
+/// Arguments are judged before anything is read or probed: selectors, URLs, the files named
+/// on the command line (read or refused whatever else the run does), `--no-config`'s needs.
+fn judge_arguments(command: &Command) -> Result<checks::select::Selector> {
+    let (only, skip, probe_args) = match command {
+        Command::Check(a) => (&a.only, &a.skip, &a.probe),
+        Command::Fix(a) => (&a.only, &a.skip, &a.probe),
+        Command::Completions { .. } => return Ok(checks::select::Selector::default()),
+    };
+    let selector = checks::select::Selector::new(only, skip)?;
+    net::validate_urls(&probe_args.urls)?;
+    for pem in &probe_args.cacert {
+        input::open_regular(pem, input::Kind("a PEM file"))?;
+    }
+    let Command::Check(a) = command else {
+        return Ok(selector);
+    };
+    if let Some(path) = &a.token_file {
+        input::open_regular(path, input::Kind("a token file"))?;
+    }
+    if a.no_config && a.offline {
+        return Err(Error::Usage(
+            "--no-config with --offline checks nothing (no config, no probes): drop one of them"
+                .into(),
+        ));
+    }
+    if a.no_config && probe_args.urls.is_empty() {
+        return Err(Error::Usage(
+            "--no-config probes only the URLs you give and none was given: pass --url wss://HOST (or set OPENCLAW_DOCTOR_URL), or drop --no-config to check this host's config".into(),
+        ));
+    }
+    Ok(selector)
+}
+
+/// The report in the format asked for; text is made safe for a terminal.
+fn render(report: &Report, g: &cli::GlobalArgs) -> String {
+    match g.format {
+        OutputFormat::Json => report::json::render(report),
+        OutputFormat::Junit => report::junit::render(report),
+        OutputFormat::Prometheus => {
+            report::prometheus::render(report, gather::now_ms() as f64 / 1000.0)
+        }
+        OutputFormat::Text => {
+            let style = Style {
+                color: color_enabled(g.color, std::io::stdout().is_terminal(), |n| {
+                    std::env::var(n).ok()
+                }),
+                unicode: unicode_enabled(|n| std::env::var(n).ok()),
+            };
+            let opts = report::text::TextOptions {
+                style,
+                quiet: g.quiet,
+                verbose: g.verbose,
+            };
+            report::style::terminal_safe(&report::text::render(report, &opts), style.color)
+        }
+    }
 }
 
 /// A run in which every check was skipped checked nothing: an error, never a pass.

@@ -9,6 +9,7 @@ mod probes;
 pub mod proxy;
 mod remote_url;
 pub mod select;
+mod skip;
 pub mod values;
 
 use crate::config::{ConfigSet, Discovered, DocId, EditValue, Env};
@@ -466,7 +467,7 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
                 Some(Severity::Error) => (Status::Error, None),
                 Some(Severity::Warning) => (Status::Warning, None),
                 Some(Severity::Info) => (Status::Info, None),
-                None => match why_not_run(def, facts, ran_config_checks) {
+                None => match skip::why_not_run(def, facts, ran_config_checks) {
                     Some(reason) => (Status::Skipped, Some(reason)),
                     None => (Status::Pass, None),
                 },
@@ -479,45 +480,4 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
         })
         .collect();
     (results, findings)
-}
-
-/// Why a check without findings did not pass: it passes only when the facts it looks at
-/// were gathered (a run that probed nothing must not report the probe checks as passed).
-fn why_not_run(def: &CheckDef, facts: &Facts, ran_config_checks: bool) -> Option<String> {
-    if let Some((_, reason)) = facts.not_gathered.iter().find(|(a, _)| *a == def.area) {
-        return Some(reason.clone());
-    }
-    match def.area {
-        "probes" => probes::why_not_run(def.id, facts.probes),
-        "devices" => match facts.devices {
-            None => Some("not listed (--devices, --deep, or a probe meeting pairing required)".into()),
-            // Nothing is known about pending requests when the list could not be read.
-            Some(Err(e)) if def.id != "devices.unavailable" => {
-                Some(format!("the device list could not be read: {e}"))
-            }
-            Some(_) => None,
-        },
-        "logs" => match facts.logs {
-            None => Some("the log was not read".into()),
-            Some((ev, _)) if ev.files.is_empty() => Some(
-                "no gateway log file found (openclaw-YYYY-MM-DD.log within --since, or --log FILE)"
-                    .into(),
-            ),
-            Some(_) => None,
-        },
-        "proxy" => match facts.proxy {
-            None => Some(
-                "the proxy configuration was not read (--proxy-config, or an external probe failing at the proxy)".into(),
-            ),
-            Some(Err(e)) => Some(format!("the proxy configuration could not be read: {e}")),
-            Some(Ok(_)) => None,
-        },
-        _ if ran_config_checks || def.id == "config.not_found" || def.id == "config.legacy_env" => {
-            None
-        }
-        _ => Some(match facts.config {
-            None if facts.discovered.source == "--no-config" => "--no-config".into(),
-            _ => "no config".into(),
-        }),
-    }
 }

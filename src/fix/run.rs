@@ -30,7 +30,7 @@ pub const DEFAULT_RESTART_WAIT: Duration = Duration::from_secs(90);
 fn validate(args: &FixArgs) -> Result<()> {
     if let Some(url) = &args.remote_url {
         // OpenClaw clients refuse anything but ws:// and wss://.
-        crate::gather::validate_url("--remote-url", url, &["ws", "wss"])?;
+        crate::net::validate_url("--remote-url", url, &["ws", "wss"])?;
     }
     if args.approve_repairs && !args.yes && !std::io::stdin().is_terminal() {
         return Err(Error::Usage(
@@ -197,43 +197,53 @@ pub fn fix(
     report.probes = gathered.probes.take();
     report.config = Some(crate::config_info(&report.discovered, &reloaded));
     if config_written > 0 && !args.restart {
-        let profile = report
-            .discovered
-            .profile
-            .as_ref()
-            .map(|p| format!("--profile {p} "))
-            .unwrap_or_default();
-        report.next_step = Some(format!(
-            "restart the gateway so it reads the new config: openclaw {profile}gateway restart (a system unit such as YunoHost's: systemctl restart <unit>), or run fix --apply --restart"
-        ));
+        report.next_step = Some(restart_hint(report));
     }
     if repairing {
-        repair.fixed = outcome.resolved.iter().map(|f| f.id.to_string()).collect();
-        repair.still_failing = report
-            .findings
-            .iter()
-            .filter(|f| f.severity >= report.fail_on)
-            .map(|f| f.id.to_string())
-            .collect();
-        repair.gateway_down = repair.restart.as_ref().is_some_and(|r| !r.came_back);
-        repair.verdict = Some(
-            if let Some(r) = repair.restart.as_ref().filter(|r| !r.came_back) {
-                format!("gateway did not come back: {}", r.detail)
-            } else if !repair.still_failing.is_empty() {
-                format!("still failing: {}", repair.still_failing.join(", "))
-            } else if let Some(a) = repair.approved.iter().find(|a| !a.ok) {
-                format!(
-                    "still failing: approving {} failed: {}",
-                    a.request_id, a.detail
-                )
-            } else {
-                "fixed".to_string()
-            },
-        );
-        report.repair = Some(repair);
+        report.repair = Some(verdict(repair, &outcome, report));
     }
     report.fix = Some(outcome);
     Ok(())
+}
+
+/// The repair loop's verdict from what was done and what the verification found.
+fn verdict(mut repair: RepairOutcome, outcome: &FixOutcome, report: &Report) -> RepairOutcome {
+    repair.fixed = outcome.resolved.iter().map(|f| f.id.to_string()).collect();
+    repair.still_failing = report
+        .findings
+        .iter()
+        .filter(|f| f.severity >= report.fail_on)
+        .map(|f| f.id.to_string())
+        .collect();
+    repair.gateway_down = repair.restart.as_ref().is_some_and(|r| !r.came_back);
+    repair.verdict = Some(
+        if let Some(r) = repair.restart.as_ref().filter(|r| !r.came_back) {
+            format!("gateway did not come back: {}", r.detail)
+        } else if !repair.still_failing.is_empty() {
+            format!("still failing: {}", repair.still_failing.join(", "))
+        } else if let Some(a) = repair.approved.iter().find(|a| !a.ok) {
+            format!(
+                "still failing: approving {} failed: {}",
+                a.request_id, a.detail
+            )
+        } else {
+            "fixed".to_string()
+        },
+    );
+    repair
+}
+
+/// The next step after config files were written without --restart.
+fn restart_hint(report: &Report) -> String {
+    let profile = report
+        .discovered
+        .profile
+        .as_ref()
+        .map(|p| format!("--profile {p} "))
+        .unwrap_or_default();
+    format!(
+        "restart the gateway so it reads the new config: openclaw {profile}gateway restart (a system unit such as YunoHost's: systemctl restart <unit>), or run fix --apply --restart"
+    )
 }
 
 /// Whether two paths name one file (a written path is canonical, a diff's as given).

@@ -377,41 +377,52 @@ fn finding(f: &Finding, opts: &TextOptions, out: &mut String) {
     }
 }
 
+/// One patch: key, old → new, the deciding rule (and why, with -v).
+fn render_patch(
+    p: &crate::fix::Patch,
+    fix: &super::FixOutcome,
+    opts: &TextOptions,
+    out: &mut String,
+) {
+    let s = &opts.style;
+    let from = p.from.as_deref().unwrap_or("(unset)");
+    let _ = writeln!(
+        out,
+        "{} {}  {from} {} {}",
+        s.bold("patch"),
+        s.bold(&p.path),
+        s.arrow(),
+        s.green(&p.to.to_string())
+    );
+    let mut why = format!("decided by {}", p.decided_by);
+    let others: Vec<&str> = p
+        .ids
+        .iter()
+        .copied()
+        .filter(|id| *id != p.decided_by)
+        .collect();
+    if !others.is_empty() {
+        let _ = write!(why, "; also resolves {}", others.join(", "));
+    }
+    let _ = writeln!(out, "      {} · {}", p.file.display(), s.dim(&why));
+    if let Some(reason) = fix
+        .before
+        .iter()
+        .find(|f| f.id == p.decided_by)
+        .and_then(|f| f.hint.as_deref())
+        && opts.verbose
+    {
+        let _ = writeln!(out, "      why: {reason}");
+    }
+}
+
 fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out: &mut String) {
     let s = &opts.style;
     if fix.patches.is_empty() && fix.diffs.is_empty() {
         let _ = writeln!(out, "Nothing to fix: no check proposes a change.\n");
     }
     for p in &fix.patches {
-        let from = p.from.as_deref().unwrap_or("(unset)");
-        let _ = writeln!(
-            out,
-            "{} {}  {from} {} {}",
-            s.bold("patch"),
-            s.bold(&p.path),
-            s.arrow(),
-            s.green(&p.to.to_string())
-        );
-        let mut why = format!("decided by {}", p.decided_by);
-        let others: Vec<&str> = p
-            .ids
-            .iter()
-            .copied()
-            .filter(|id| *id != p.decided_by)
-            .collect();
-        if !others.is_empty() {
-            let _ = write!(why, "; also resolves {}", others.join(", "));
-        }
-        let _ = writeln!(out, "      {} · {}", p.file.display(), s.dim(&why));
-        if let Some(reason) = fix
-            .before
-            .iter()
-            .find(|f| f.id == p.decided_by)
-            .and_then(|f| f.hint.as_deref())
-            && opts.verbose
-        {
-            let _ = writeln!(out, "      why: {reason}");
-        }
+        render_patch(p, fix, opts, out);
     }
     if !fix.patches.is_empty() {
         out.push('\n');
