@@ -353,3 +353,147 @@ fn a_caddyfile_finding_names_its_own_file_among_several() {
         "{report:#}"
     );
 }
+
+/// Runs the doctor in DIR with ARGS (and `--config openclaw.json`): exit code, stdout, stderr.
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args(args)
+        .args(["--config", "openclaw.json"])
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn status_of(report: &Value, id: &str) -> (String, String) {
+    let c = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}: {report:#}"));
+    (
+        c["status"].as_str().unwrap_or("").to_string(),
+        c["reason"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+const OPENCLAW_JSON: &str = "{ gateway: { mode: 'local', port: 18789, bind: 'loopback', trustedProxies: ['127.0.0.1'], auth: { token: 'proxy-test-token-123456' }, remote: { url: 'ws://127.0.0.1:18789' } } }";
+
+/// A Debian layout: /etc/nginx/sites-enabled/claw (no extension) including
+/// `snippets/ws.conf`, which nginx resolves against /etc/nginx, not sites-enabled.
+fn debian_sites(dir: &Path, site_name: &str) -> PathBuf {
+    fs::write(dir.join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let etc = dir.join("etc-nginx");
+    fs::create_dir_all(etc.join("sites-enabled")).unwrap();
+    fs::create_dir_all(etc.join("snippets")).unwrap();
+    fs::write(
+        etc.join("snippets/ws.conf"),
+        "proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection \"upgrade\";\nproxy_set_header X-Forwarded-For $remote_addr;\nproxy_read_timeout 3600s;\n",
+    )
+    .unwrap();
+    let site = etc.join("sites-enabled").join(site_name);
+    fs::write(
+        &site,
+        "server {\n  listen 80;\n  server_name claw.example.test;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n    include snippets/ws.conf;\n  }\n}\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn a_relative_include_in_sites_enabled_is_resolved_against_the_nginx_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = debian_sites(dir.path(), "claw.conf");
+    let report = check(dir.path(), &site);
+    assert_eq!(proxy_findings(&report), vec![], "{report:#}");
+    assert_eq!(status_of(&report, "proxy.upgrade_headers").0, "pass");
+}
+
+#[test]
+fn a_sites_enabled_directory_of_extensionless_files_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = debian_sites(dir.path(), "claw");
+    // A backup and a dot file beside it are not read (they would be broken).
+    let enabled = site.parent().unwrap();
+    fs::write(enabled.join("claw.bak"), "server {").unwrap();
+    fs::write(enabled.join(".claw.swp"), "server {").unwrap();
+    let report = check(dir.path(), enabled);
+    assert_eq!(proxy_findings(&report), vec![], "{report:#}");
+    assert_eq!(status_of(&report, "proxy.upgrade_headers").0, "pass");
+    // The same site without the include: the missing lines are found in the extension-less file.
+    fs::write(
+        &site,
+        "server {\n  server_name claw.example.test;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n  }\n}\n",
+    )
+    .unwrap();
+    let report = check(dir.path(), enabled);
+    let ids: Vec<String> = proxy_findings(&report).into_iter().map(|f| f.0).collect();
+    assert!(
+        ids.contains(&"proxy.upgrade_headers".to_string()),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_directory_with_no_nginx_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    fs::write(empty.join("old.bak"), "server {").unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--offline",
+            "--proxy-config",
+            empty.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: no nginx configuration file in it",
+            empty.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_include_of_a_missing_file_is_refused_a_missing_glob_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let site = dir.path().join("site.conf");
+    fs::write(
+        &site,
+        "server {\n  include /nonexistent/d/*.conf;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n      include snippets/none.conf;\n  }\n}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--offline",
+            "--proxy-config",
+            site.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:5:7: include snippets/none.conf: no such file; nginx refuses the configuration",
+            site.display()
+        )),
+        "{stderr}"
+    );
+}
