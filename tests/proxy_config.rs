@@ -497,3 +497,78 @@ fn an_include_of_a_missing_file_is_refused_a_missing_glob_is_not() {
         "{stderr}"
     );
 }
+
+const PROXY_CHECKS: [&str; 6] = [
+    "proxy.upstream",
+    "proxy.http_version",
+    "proxy.upgrade_headers",
+    "proxy.forwarded_for",
+    "proxy.read_timeout",
+    "proxy.sso",
+];
+
+#[test]
+fn without_a_config_the_proxy_checks_are_skipped_not_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = copy_layout("yunohost", "broken", dir.path());
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+        ])
+        .args([
+            "--url",
+            "ws://127.0.0.1:1/",
+            "--log",
+            dir.path().to_str().unwrap(),
+        ])
+        .args(["--proxy-config", main.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for id in PROXY_CHECKS {
+        assert_eq!(
+            status_of(&report, id),
+            (
+                "skipped".to_string(),
+                "--no-config: the gateway's port is unknown".to_string()
+            ),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn with_no_location_for_the_gateway_the_proxy_checks_are_skipped_not_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let site = dir.path().join("other.conf");
+    fs::write(
+        &site,
+        "server {\n  server_name other.example;\n  location / {\n    proxy_pass http://127.0.0.1:3000;\n  }\n}\n",
+    )
+    .unwrap();
+    let report = check(dir.path(), &site);
+    assert_eq!(proxy_findings(&report), vec![], "{report:#}");
+    for id in PROXY_CHECKS {
+        assert_eq!(
+            status_of(&report, id),
+            (
+                "skipped".to_string(),
+                format!(
+                    "no location in {} proxies to the gateway (port 18789)",
+                    site.display()
+                )
+            ),
+            "{id}"
+        );
+    }
+}

@@ -499,7 +499,7 @@ fn why_not_run(def: &CheckDef, facts: &Facts, ran_config_checks: bool) -> Option
                 "the proxy configuration was not read (--proxy-config, or an external probe failing at the proxy)".into(),
             ),
             Some(Err(e)) => Some(format!("the proxy configuration could not be read: {e}")),
-            Some(Ok(_)) => None,
+            Some(Ok(p)) => proxy::why_not_run(facts, p),
         },
         _ if ran_config_checks || def.id == "config.not_found" || def.id == "config.legacy_env" => {
             None
