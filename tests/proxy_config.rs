@@ -572,3 +572,140 @@ fn with_no_location_for_the_gateway_the_proxy_checks_are_skipped_not_passed() {
         );
     }
 }
+
+/// A vhost (not nginx.conf) that lacks the upgrade lines, with openclaw.json beside it.
+fn broken_vhost(dir: &Path) -> PathBuf {
+    fs::write(dir.join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let site = dir.join("openclaw.conf");
+    fs::write(
+        &site,
+        "server {\n  listen 80;\n  server_name claw.example.test;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n  }\n}\n",
+    )
+    .unwrap();
+    site
+}
+
+/// `fix --apply-proxy --proxy-config SITE` (plus EXTRA) with PATH starting at PATH_FIRST.
+fn apply_proxy(
+    dir: &Path,
+    site: &Path,
+    path_first: Option<&Path>,
+    extra: &[&str],
+) -> (Option<i32>, String, String) {
+    let path = match path_first {
+        Some(p) => format!(
+            "{}:{}",
+            p.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+        None => std::env::var("PATH").unwrap_or_default(),
+    };
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "fix",
+            "--apply-proxy",
+            "--format",
+            "json",
+            "--config",
+            "openclaw.json",
+        ])
+        .args(["--proxy-config", site.to_str().unwrap()])
+        .args(extra)
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A stand-in nginx in DIR/bin: `-T` dumps MAIN and SITE (so SITE is part of what it reads),
+/// `-t` passes, `-s reload` fails as it does with no master process running.
+fn fake_nginx(dir: &Path, main: &Path, site: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::write(main, format!("http {{ include {}; }}\n", site.display())).unwrap();
+    let script = format!(
+        "#!/bin/sh\ncase \" $* \" in\n  *\" -T \"*) echo '# configuration file {m}:'; cat '{m}'; echo '# configuration file {s}:'; cat '{s}'; exit 0;;\n  *\" -s \"*) echo 'nginx: [error] invalid PID number \"\" in \"/run/nginx.pid\"' >&2; exit 1;;\nesac\nexit 0\n",
+        m = main.display(),
+        s = site.display()
+    );
+    let nginx = bin.join("nginx");
+    fs::write(&nginx, script).unwrap();
+    fs::set_permissions(&nginx, fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+#[test]
+fn a_vhost_outside_the_configuration_nginx_tests_is_refused_before_any_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = broken_vhost(dir.path());
+    let before = fs::read(&site).unwrap();
+    // The real nginx: its main file (or its failing -T) does not include this file.
+    let (code, stdout, stderr) = apply_proxy(dir.path(), &site, None, &[]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    let expected = format!(
+        "{} is not part of the configuration nginx -t reads (",
+        site.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(
+        stderr.contains("; name the main file: --proxy-config /etc/nginx/nginx.conf"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read(&site).unwrap(),
+        before,
+        "the file is byte-identical"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "nothing added"
+    );
+}
+
+#[test]
+fn a_vhost_that_nginx_reads_is_patched_and_a_failed_reload_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = broken_vhost(dir.path());
+    let bin = fake_nginx(dir.path(), &dir.path().join("main.conf"), &site);
+    // The dump names the vhost: written, tested.
+    let (code, stdout, stderr) = apply_proxy(dir.path(), &site, Some(&bin), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("configuration test (nginx -t) passed"),
+        "{report:#}"
+    );
+    assert!(
+        fs::read_to_string(&site)
+            .unwrap()
+            .contains("proxy_http_version 1.1;")
+    );
+    // Again from the broken file, with --reload-proxy, and nginx cannot reload: not exit 0.
+    let site = broken_vhost(dir.path());
+    let (code, stdout, stderr) = apply_proxy(dir.path(), &site, Some(&bin), &["--reload-proxy"]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("nginx: reload failed: ")
+            && stderr.contains("invalid PID number")
+            && stderr.contains("the new configuration is written and tested but not live"),
+        "{stderr}"
+    );
+    // Written and tested: kept, not rolled back.
+    assert!(
+        fs::read_to_string(&site)
+            .unwrap()
+            .contains("proxy_http_version 1.1;")
+    );
+}
