@@ -709,3 +709,12 @@ fn a_vhost_that_nginx_reads_is_patched_and_a_failed_reload_is_an_error() {
             .contains("proxy_http_version 1.1;")
     );
 }
+
+#[test]
+fn a_directory_holding_a_caddyfile_reads_it_as_a_caddyfile() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_layout_to("caddy", "broken", dir.path(), "caddy");
+    let report = check(dir.path(), &dir.path().join("caddy"));
+    let ids: Vec<String> = proxy_findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(ids, ["proxy.upstream", "proxy.forwarded_for"], "{report:#}");
+}

@@ -57,14 +57,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
     let mut caddy = Vec::new();
     for path in paths {
         if is_caddyfile(path) && !path.is_dir() {
-            let bytes = crate::input::read_bytes(path, nginx::MAX_FILE_BYTES, CADDY_KIND)?;
-            crate::input::refuse_utf16_or_binary(
-                path,
-                &bytes,
-                "Caddy reads UTF-8 only (re-save it as UTF-8)",
-                "a Caddyfile",
-            )?;
-            caddy.push((path.clone(), nginx::decode(bytes).0));
+            caddy.push(read_caddyfile(path)?);
             continue;
         }
         let (files, prefix): (Vec<PathBuf>, PathBuf) = if path.is_dir() {
@@ -82,7 +75,11 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
                     .map(|g| g.filter_map(|p| p.ok()).collect())
                     .unwrap_or_default();
                 if found.is_empty() {
-                    found = site_files(path)?;
+                    let (sites, caddyfiles) = site_files(path)?;
+                    for c in caddyfiles {
+                        caddy.push(read_caddyfile(&c)?);
+                    }
+                    found = sites;
                 }
                 found.sort();
                 (found, path.clone())
@@ -116,10 +113,23 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
     })
 }
 
+/// A Caddyfile's path and text (UTF-8, as Caddy reads it).
+fn read_caddyfile(path: &Path) -> Result<(PathBuf, String)> {
+    let bytes = crate::input::read_bytes(path, nginx::MAX_FILE_BYTES, CADDY_KIND)?;
+    crate::input::refuse_utf16_or_binary(
+        path,
+        &bytes,
+        "Caddy reads UTF-8 only (re-save it as UTF-8)",
+        "a Caddyfile",
+    )?;
+    Ok((path.to_path_buf(), nginx::decode(bytes).0))
+}
+
 /// A directory with no `nginx.conf` and no `*.conf` (Debian's `sites-enabled`, whose files
 /// have no extension): its regular files, without dot files and backups (`*.bak`, `*~`,
-/// `*.dpkg-*`). Nothing there is refused: a named directory must be read.
-fn site_files(dir: &Path) -> Result<Vec<PathBuf>> {
+/// `*.dpkg-*`), as (nginx files, Caddyfiles). A directory with neither is refused: a named
+/// directory must be read.
+fn site_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
     let entries = std::fs::read_dir(dir)
         .map_err(|e| crate::error::Error::input(dir, format!("cannot list the directory: {e}")))?;
     let found: Vec<PathBuf> = entries
@@ -143,7 +153,11 @@ fn site_files(dir: &Path) -> Result<Vec<PathBuf>> {
             ),
         ));
     }
-    Ok(found)
+    let (mut caddyfiles, mut sites): (Vec<PathBuf>, Vec<PathBuf>) =
+        found.into_iter().partition(|p| is_caddyfile(p));
+    caddyfiles.sort();
+    sites.sort();
+    Ok((sites, caddyfiles))
 }
 
 fn shift(mut d: nginx::Directive, offset: usize) -> nginx::Directive {
