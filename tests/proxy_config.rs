@@ -125,8 +125,9 @@ fn check_paths(dir: &Path, paths: &[&Path]) -> Value {
         "check",
         "--log",
         log_dir,
+        // The config checks run too: a run that checks nothing at all is an error.
         "--only",
-        "proxy",
+        "proxy,config",
         "--timeout",
         "1s",
         "--url",
@@ -352,4 +353,369 @@ fn a_caddyfile_finding_names_its_own_file_among_several() {
         ],
         "{report:#}"
     );
+}
+
+/// Runs the doctor in DIR with ARGS (and `--config openclaw.json`): exit code, stdout, stderr.
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args(args)
+        .args(["--config", "openclaw.json"])
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn status_of(report: &Value, id: &str) -> (String, String) {
+    let c = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}: {report:#}"));
+    (
+        c["status"].as_str().unwrap_or("").to_string(),
+        c["reason"].as_str().unwrap_or("").to_string(),
+    )
+}
+
+const OPENCLAW_JSON: &str = "{ gateway: { mode: 'local', port: 18789, bind: 'loopback', trustedProxies: ['127.0.0.1'], auth: { token: 'proxy-test-token-123456' }, remote: { url: 'ws://127.0.0.1:18789' } } }";
+
+/// A Debian layout: /etc/nginx/sites-enabled/claw (no extension) including
+/// `snippets/ws.conf`, which nginx resolves against /etc/nginx, not sites-enabled.
+fn debian_sites(dir: &Path, site_name: &str) -> PathBuf {
+    fs::write(dir.join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let etc = dir.join("etc-nginx");
+    fs::create_dir_all(etc.join("sites-enabled")).unwrap();
+    fs::create_dir_all(etc.join("snippets")).unwrap();
+    fs::write(
+        etc.join("snippets/ws.conf"),
+        "proxy_http_version 1.1;\nproxy_set_header Upgrade $http_upgrade;\nproxy_set_header Connection \"upgrade\";\nproxy_set_header X-Forwarded-For $remote_addr;\nproxy_read_timeout 3600s;\n",
+    )
+    .unwrap();
+    let site = etc.join("sites-enabled").join(site_name);
+    fs::write(
+        &site,
+        "server {\n  listen 80;\n  server_name claw.example.test;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n    include snippets/ws.conf;\n  }\n}\n",
+    )
+    .unwrap();
+    site
+}
+
+#[test]
+fn a_relative_include_in_sites_enabled_is_resolved_against_the_nginx_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = debian_sites(dir.path(), "claw.conf");
+    let report = check(dir.path(), &site);
+    assert_eq!(proxy_findings(&report), vec![], "{report:#}");
+    assert_eq!(status_of(&report, "proxy.upgrade_headers").0, "pass");
+}
+
+#[test]
+fn a_sites_enabled_directory_of_extensionless_files_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = debian_sites(dir.path(), "claw");
+    // A backup and a dot file beside it are not read (they would be broken).
+    let enabled = site.parent().unwrap();
+    fs::write(enabled.join("claw.bak"), "server {").unwrap();
+    fs::write(enabled.join(".claw.swp"), "server {").unwrap();
+    let report = check(dir.path(), enabled);
+    assert_eq!(proxy_findings(&report), vec![], "{report:#}");
+    assert_eq!(status_of(&report, "proxy.upgrade_headers").0, "pass");
+    // The same site without the include: the missing lines are found in the extension-less file.
+    fs::write(
+        &site,
+        "server {\n  server_name claw.example.test;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n  }\n}\n",
+    )
+    .unwrap();
+    let report = check(dir.path(), enabled);
+    let ids: Vec<String> = proxy_findings(&report).into_iter().map(|f| f.0).collect();
+    assert!(
+        ids.contains(&"proxy.upgrade_headers".to_string()),
+        "{report:#}"
+    );
+}
+
+#[test]
+fn a_directory_with_no_nginx_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let empty = dir.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    fs::write(empty.join("old.bak"), "server {").unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--offline",
+            "--proxy-config",
+            empty.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: no nginx configuration file in it",
+            empty.display()
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_include_of_a_missing_file_is_refused_a_missing_glob_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let site = dir.path().join("site.conf");
+    fs::write(
+        &site,
+        "server {\n  include /nonexistent/d/*.conf;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n      include snippets/none.conf;\n  }\n}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "check",
+            "--offline",
+            "--proxy-config",
+            site.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:5:7: include snippets/none.conf: no such file; nginx refuses the configuration",
+            site.display()
+        )),
+        "{stderr}"
+    );
+}
+
+const PROXY_CHECKS: [&str; 6] = [
+    "proxy.upstream",
+    "proxy.http_version",
+    "proxy.upgrade_headers",
+    "proxy.forwarded_for",
+    "proxy.read_timeout",
+    "proxy.sso",
+];
+
+#[test]
+fn without_a_config_the_proxy_checks_are_skipped_not_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = copy_layout("yunohost", "broken", dir.path());
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--timeout",
+            "1s",
+        ])
+        .args([
+            "--url",
+            "ws://127.0.0.1:1/",
+            "--log",
+            dir.path().to_str().unwrap(),
+        ])
+        .args(["--proxy-config", main.to_str().unwrap()])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for id in PROXY_CHECKS {
+        assert_eq!(
+            status_of(&report, id),
+            (
+                "skipped".to_string(),
+                "--no-config: the gateway's port is unknown".to_string()
+            ),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn with_no_location_for_the_gateway_the_proxy_checks_are_skipped_not_passed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let site = dir.path().join("other.conf");
+    fs::write(
+        &site,
+        "server {\n  server_name other.example;\n  location / {\n    proxy_pass http://127.0.0.1:3000;\n  }\n}\n",
+    )
+    .unwrap();
+    let report = check(dir.path(), &site);
+    assert_eq!(proxy_findings(&report), vec![], "{report:#}");
+    for id in PROXY_CHECKS {
+        assert_eq!(
+            status_of(&report, id),
+            (
+                "skipped".to_string(),
+                format!(
+                    "no location in {} proxies to the gateway (port 18789)",
+                    site.display()
+                )
+            ),
+            "{id}"
+        );
+    }
+}
+
+/// A vhost (not nginx.conf) that lacks the upgrade lines, with openclaw.json beside it.
+fn broken_vhost(dir: &Path) -> PathBuf {
+    fs::write(dir.join("openclaw.json"), OPENCLAW_JSON).unwrap();
+    let site = dir.join("openclaw.conf");
+    fs::write(
+        &site,
+        "server {\n  listen 80;\n  server_name claw.example.test;\n  location / {\n    proxy_pass http://127.0.0.1:18789;\n  }\n}\n",
+    )
+    .unwrap();
+    site
+}
+
+/// `fix --apply-proxy --proxy-config SITE` (plus EXTRA) with PATH starting at PATH_FIRST.
+fn apply_proxy(
+    dir: &Path,
+    site: &Path,
+    path_first: Option<&Path>,
+    extra: &[&str],
+) -> (Option<i32>, String, String) {
+    let path = match path_first {
+        Some(p) => format!(
+            "{}:{}",
+            p.display(),
+            std::env::var("PATH").unwrap_or_default()
+        ),
+        None => std::env::var("PATH").unwrap_or_default(),
+    };
+    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
+        .unwrap()
+        .args([
+            "fix",
+            "--apply-proxy",
+            "--format",
+            "json",
+            "--config",
+            "openclaw.json",
+        ])
+        .args(["--proxy-config", site.to_str().unwrap()])
+        .args(extra)
+        .current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A stand-in nginx in DIR/bin: `-T` dumps MAIN and SITE (so SITE is part of what it reads),
+/// `-t` passes, `-s reload` fails as it does with no master process running.
+fn fake_nginx(dir: &Path, main: &Path, site: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).unwrap();
+    fs::write(main, format!("http {{ include {}; }}\n", site.display())).unwrap();
+    let script = format!(
+        "#!/bin/sh\ncase \" $* \" in\n  *\" -T \"*) echo '# configuration file {m}:'; cat '{m}'; echo '# configuration file {s}:'; cat '{s}'; exit 0;;\n  *\" -s \"*) echo 'nginx: [error] invalid PID number \"\" in \"/run/nginx.pid\"' >&2; exit 1;;\nesac\nexit 0\n",
+        m = main.display(),
+        s = site.display()
+    );
+    let nginx = bin.join("nginx");
+    fs::write(&nginx, script).unwrap();
+    fs::set_permissions(&nginx, fs::Permissions::from_mode(0o755)).unwrap();
+    bin
+}
+
+#[test]
+fn a_vhost_outside_the_configuration_nginx_tests_is_refused_before_any_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = broken_vhost(dir.path());
+    let before = fs::read(&site).unwrap();
+    // The real nginx: its main file (or its failing -T) does not include this file.
+    let (code, stdout, stderr) = apply_proxy(dir.path(), &site, None, &[]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    let expected = format!(
+        "{} is not part of the configuration nginx -t reads (",
+        site.display()
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(
+        stderr.contains("; name the main file: --proxy-config /etc/nginx/nginx.conf"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read(&site).unwrap(),
+        before,
+        "the file is byte-identical"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "nothing added"
+    );
+}
+
+#[test]
+fn a_vhost_that_nginx_reads_is_patched_and_a_failed_reload_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = broken_vhost(dir.path());
+    let bin = fake_nginx(dir.path(), &dir.path().join("main.conf"), &site);
+    // The dump names the vhost: written, tested.
+    let (code, stdout, stderr) = apply_proxy(dir.path(), &site, Some(&bin), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("configuration test (nginx -t) passed"),
+        "{report:#}"
+    );
+    assert!(
+        fs::read_to_string(&site)
+            .unwrap()
+            .contains("proxy_http_version 1.1;")
+    );
+    // Again from the broken file, with --reload-proxy, and nginx cannot reload: not exit 0.
+    let site = broken_vhost(dir.path());
+    let (code, stdout, stderr) = apply_proxy(dir.path(), &site, Some(&bin), &["--reload-proxy"]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("nginx: reload failed: ")
+            && stderr.contains("invalid PID number")
+            && stderr.contains("the new configuration is written and tested but not live"),
+        "{stderr}"
+    );
+    // Written and tested: kept, not rolled back.
+    assert!(
+        fs::read_to_string(&site)
+            .unwrap()
+            .contains("proxy_http_version 1.1;")
+    );
+}
+
+#[test]
+fn a_directory_holding_a_caddyfile_reads_it_as_a_caddyfile() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_layout_to("caddy", "broken", dir.path(), "caddy");
+    let report = check(dir.path(), &dir.path().join("caddy"));
+    let ids: Vec<String> = proxy_findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(ids, ["proxy.upstream", "proxy.forwarded_for"], "{report:#}");
 }

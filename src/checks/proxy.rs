@@ -5,7 +5,7 @@
 use super::values::GatewayView;
 use super::{Finding, Location, Severity};
 use crate::proxy::ProxyFacts;
-use crate::proxy::analyze::{GatewayAddress, analyze};
+use crate::proxy::analyze::{Found, GatewayAddress, analyze_found};
 
 pub fn check(
     view: Option<&GatewayView>,
@@ -78,6 +78,47 @@ pub fn issues(
     facts: &ProxyFacts,
     probed: &[String],
 ) -> Vec<crate::proxy::analyze::ProxyIssue> {
+    analyze_all(view, facts, probed).issues
+}
+
+/// Why the proxy checks, with no finding, did not pass: without a config the gateway's port
+/// is unknown; with one, no `location` (nor Caddy `reverse_proxy`) was taken as the gateway's.
+pub fn why_not_run(facts: &super::Facts, proxy: &ProxyFacts) -> Option<String> {
+    let Some(cfg) = facts.config else {
+        let why = if facts.discovered.source == "--no-config" {
+            "--no-config"
+        } else {
+            "no config"
+        };
+        return Some(format!("{why}: the gateway's port is unknown"));
+    };
+    let view = GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
+    let probed: Vec<String> = facts
+        .probes
+        .map(|ps| {
+            ps.iter()
+                .filter(|p| p.target == crate::probe::Side::External)
+                .map(|p| p.url.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let found = analyze_all(&view, proxy, &probed);
+    (found.selected == 0).then(|| {
+        let what = if proxy.caddy.is_empty() {
+            "no location"
+        } else {
+            "no location or reverse_proxy"
+        };
+        format!(
+            "{what} in {} proxies to the gateway (port {})",
+            proxy.source,
+            view.port().0
+        )
+    })
+}
+
+/// The issues, and how many locations were taken as the gateway's.
+fn analyze_all(view: &GatewayView, facts: &ProxyFacts, probed: &[String]) -> Found {
     let host_of = |u: &str| {
         super::values::split_url(u).map(|p| {
             p.host
@@ -112,17 +153,19 @@ pub fn issues(
         external_hosts: &hosts,
         trusted_proxies_set: view.get("gateway.trustedProxies").is_some(),
     };
-    let mut found = analyze(&facts.tree, &gw);
+    let mut found = analyze_found(&facts.tree, &gw);
+    let host = hosts.first().map(String::as_str);
     for (i, (path, text)) in facts.caddy.iter().enumerate() {
         let mut more = crate::proxy::caddy::analyze(
             facts.caddy_index(i),
             &path.display().to_string(),
             text,
             gw.port,
-            hosts.first().map(String::as_str),
+            host,
             gw.trusted_proxies_set,
         );
-        found.append(&mut more);
+        found.issues.append(&mut more);
+        found.selected += crate::proxy::caddy::selected(text, gw.port, host);
     }
     found
 }

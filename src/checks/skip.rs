@@ -36,7 +36,7 @@ pub(super) fn why_not_run(
                 "the proxy configuration was not read (--proxy-config, or an external probe failing at the proxy)".into(),
             ),
             Some(Err(e)) => Some(format!("the proxy configuration could not be read: {e}")),
-            Some(Ok(_)) => None,
+            Some(Ok(p)) => super::proxy::why_not_run(facts, p),
         },
         _ if ran_config_checks || def.id == "config.not_found" || def.id == "config.legacy_env" => {
             None

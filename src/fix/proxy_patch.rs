@@ -91,32 +91,73 @@ pub fn nginx(main: Option<&std::path::Path>, args: &[&str]) -> std::result::Resu
     crate::proxy::nginx_bin::run(main, args).map_err(|e| e.to_string())
 }
 
-/// Before the first write: `--apply-proxy` with changes needs an nginx to test them with.
-pub fn require_nginx() -> Result<()> {
-    match crate::proxy::nginx_bin::find() {
-        Some(_) => Ok(()),
-        None => Err(Error::Usage(format!(
+/// Before the first write: `--apply-proxy` with changes needs an nginx to test them with,
+/// and that test must read the patched files. With a main file (`-c`) it does; without one,
+/// `nginx -t` reads nginx's own main file, so every file to patch must be in its `nginx -T`
+/// dump, else nothing is written (a vhost outside it would pass any test).
+pub fn require_nginx(plan: &ProxyPlan) -> Result<()> {
+    if crate::proxy::nginx_bin::find().is_none() {
+        return Err(Error::Usage(format!(
             "{}: --apply-proxy tests every patch with nginx -t; nothing was written",
             crate::proxy::nginx_bin::not_found()
+        )));
+    }
+    if plan.main.is_some() || plan.changes.is_empty() {
+        return Ok(());
+    }
+    let (read, says) = match crate::proxy::nginx_bin::output(None, &["-T"]) {
+        Ok(dump) => {
+            let files = dumped_files(&dump);
+            let says = files.first().map_or_else(
+                || "nginx -T names no file".to_string(),
+                |m| format!("its main file is {}", m.display()),
+            );
+            (files, says)
+        }
+        Err(e) => (Vec::new(), format!("nginx -T failed: {e}")),
+    };
+    let canonical = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.into());
+    let read: Vec<PathBuf> = read.iter().map(|p| canonical(p)).collect();
+    match plan
+        .changes
+        .iter()
+        .find(|c| !read.contains(&canonical(&c.path)))
+    {
+        None => Ok(()),
+        Some(c) => Err(Error::Usage(format!(
+            "{} is not part of the configuration nginx -t reads ({says}); name the main file: --proxy-config /etc/nginx/nginx.conf; nothing was written",
+            c.path.display()
         ))),
     }
 }
 
+/// The files an `nginx -T` dump names (`# configuration file PATH:`), in order.
+fn dumped_files(dump: &[u8]) -> Vec<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    dump.split(|&b| b == b'\n')
+        .filter_map(|l| {
+            l.strip_prefix(b"# configuration file ")
+                .and_then(|l| l.trim_ascii_end().strip_suffix(b":"))
+        })
+        .map(|p| PathBuf::from(std::ffi::OsStr::from_bytes(p)))
+        .collect()
+}
+
 /// After the writes: `nginx -t`, then `--reload-proxy`. `Err` is nginx's message when the
-/// test failed (the caller rolls back).
+/// test failed (the caller rolls back); `Ok(Some(message))` when the test passed but the
+/// requested reload failed (the files stay: they are tested, only not live; `not_live` is
+/// the error to return).
 pub fn test_and_reload(
     args: &FixArgs,
     main: Option<&std::path::Path>,
     notes: &mut Vec<String>,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<Option<String>, String> {
     nginx(main, &["-t", "-q"])?;
     notes.push("nginx: configuration test (nginx -t) passed".into());
     if args.reload_proxy {
         match nginx(main, &["-s", "reload"]) {
             Ok(()) => notes.push("nginx: reloaded (nginx -s reload)".into()),
-            Err(e) => notes.push(format!(
-                "nginx: reload failed: {e}; reload it yourself (systemctl reload nginx)"
-            )),
+            Err(e) => return Ok(Some(e)),
         }
     } else {
         notes.push(
@@ -124,5 +165,21 @@ pub fn test_and_reload(
                 .into(),
         );
     }
-    Ok(())
+    Ok(None)
+}
+
+/// A requested reload that failed after the files were written and `nginx -t` passed: an
+/// error (exit 2) that says so and names what was written, which stays.
+pub fn not_live(reload: &str, written: &[super::apply::Written]) -> Error {
+    let files: Vec<String> = written
+        .iter()
+        .map(|w| match &w.backup {
+            Some(b) => format!("{} (backup {})", w.path.display(), b.display()),
+            None => w.path.display().to_string(),
+        })
+        .collect();
+    Error::Usage(format!(
+        "nginx: reload failed: {reload}; the new configuration is written and tested but not live (wrote {}): reload nginx yourself (systemctl reload nginx)",
+        files.join(", ")
+    ))
 }

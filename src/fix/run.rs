@@ -65,7 +65,7 @@ fn write_changes(
         if proxy.changes.is_empty() {
             notes.push("nginx: nothing to change".into());
         } else {
-            super::proxy_patch::require_nginx()?;
+            super::proxy_patch::require_nginx(&proxy)?;
             tx.extend(proxy.changes);
         }
     }
@@ -76,16 +76,18 @@ fn write_changes(
     let written = super::transaction::write_all(&tx, !args.no_backup)?;
     if proxy_count > 0 {
         let mut proxy_notes = Vec::new();
-        if let Err(e) =
-            super::proxy_patch::test_and_reload(args, proxy.main.as_deref(), &mut proxy_notes)
-        {
-            let undo = super::transaction::rollback(&tx, &written);
-            let first_proxy = &tx[tx.len() - proxy_count].path;
-            return Err(super::transaction::failed_after(
-                first_proxy,
-                format!("nginx -t failed after the patch: {e}"),
-                &undo,
-            ));
+        match super::proxy_patch::test_and_reload(args, proxy.main.as_deref(), &mut proxy_notes) {
+            Err(e) => {
+                let undo = super::transaction::rollback(&tx, &written);
+                let first_proxy = &tx[tx.len() - proxy_count].path;
+                return Err(super::transaction::failed_after(
+                    first_proxy,
+                    format!("nginx -t failed after the patch: {e}"),
+                    &undo,
+                ));
+            }
+            Ok(Some(reload)) => return Err(super::proxy_patch::not_live(&reload, &written)),
+            Ok(None) => {}
         }
         notes.extend(proxy_notes);
     }

@@ -99,9 +99,21 @@ fn parse_seconds(v: &str) -> Option<u64> {
 }
 
 pub fn analyze(tree: &Tree, gw: &GatewayAddress) -> Vec<ProxyIssue> {
+    analyze_found(tree, gw).issues
+}
+
+/// What the analysis found: the issues, and how many `location`s were taken as the gateway's
+/// (none: nothing was checked, and no check may pass).
+#[derive(Debug, Default)]
+pub struct Found {
+    pub issues: Vec<ProxyIssue>,
+    pub selected: usize,
+}
+
+pub fn analyze_found(tree: &Tree, gw: &GatewayAddress) -> Found {
     let mut upstreams: Upstreams = Vec::new();
     collect_upstreams(&tree.directives, &mut upstreams);
-    let mut out = Vec::new();
+    let mut out = Found::default();
     let mut frames = vec![Frame {
         directives: &tree.directives,
     }];
@@ -140,7 +152,7 @@ fn walk<'a>(
     upstreams: &Upstreams,
     gw: &GatewayAddress,
     server_names: &mut Vec<String>,
-    out: &mut Vec<ProxyIssue>,
+    out: &mut Found,
 ) {
     for d in ds {
         let Some(children) = d.block.as_deref() else {
@@ -212,7 +224,7 @@ fn check_location<'a>(
     upstreams: &Upstreams,
     gw: &'a GatewayAddress<'a>,
     server_names: &[String],
-    out: &mut Vec<ProxyIssue>,
+    found: &mut Found,
 ) {
     let Some(pass) = location.children().iter().find(|c| c.name == "proxy_pass") else {
         return;
@@ -239,6 +251,8 @@ fn check_location<'a>(
     if !hits_gateway && !named_for_gateway {
         return;
     }
+    found.selected += 1;
+    let out = &mut found.issues;
     let text = &tree.files[pass.file].text;
     let line_start = text[..pass.span.start]
         .rfind('\n')

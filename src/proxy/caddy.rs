@@ -110,6 +110,31 @@ pub fn parse(text: &str) -> Vec<ReverseProxy> {
     out
 }
 
+/// Whether a `reverse_proxy` targets the gateway's port, and whether its site is named for
+/// the external host.
+fn serves(rp: &ReverseProxy, port: u16, external_host: Option<&str>) -> (bool, bool) {
+    let hits = rp.targets.iter().any(|t| {
+        t.trim_start_matches("http://")
+            .rsplit_once(':')
+            .and_then(|(_, p)| p.parse::<u16>().ok())
+            == Some(port)
+    });
+    let named = external_host.is_some_and(|h| {
+        rp.sites
+            .iter()
+            .any(|s| s.trim_start_matches("https://").split(':').next() == Some(h))
+    });
+    (hits, named)
+}
+
+/// How many `reverse_proxy` directives serve the gateway (none: nothing was checked).
+pub fn selected(text: &str, port: u16, external_host: Option<&str>) -> usize {
+    parse(text)
+        .iter()
+        .filter(|rp| serves(rp, port, external_host) != (false, false))
+        .count()
+}
+
 /// Issues for the reverse_proxy directives that serve the gateway.
 pub fn analyze(
     file: usize,
@@ -121,21 +146,7 @@ pub fn analyze(
 ) -> Vec<ProxyIssue> {
     let mut out = Vec::new();
     for rp in parse(text) {
-        let ports: Vec<Option<u16>> = rp
-            .targets
-            .iter()
-            .map(|t| {
-                t.trim_start_matches("http://")
-                    .rsplit_once(':')
-                    .and_then(|(_, p)| p.parse().ok())
-            })
-            .collect();
-        let hits = ports.contains(&Some(port));
-        let named = external_host.is_some_and(|h| {
-            rp.sites
-                .iter()
-                .any(|s| s.trim_start_matches("https://").split(':').next() == Some(h))
-        });
+        let (hits, named) = serves(&rp, port, external_host);
         if !hits && !named {
             continue;
         }

@@ -48,7 +48,8 @@ impl ProxyFacts {
 }
 
 /// `--proxy-config` paths: a file (its directory is the prefix for includes), or a directory
-/// (its `nginx.conf` when there is one, else every `*.conf` under it, as in conf.d trees).
+/// (its `nginx.conf` when there is one, else every `*.conf` under it, as in conf.d trees, else
+/// its regular files, as in Debian's `sites-enabled`; a directory with none is refused).
 /// Anything else named (a FIFO, a socket, a device, nothing) is refused by the reader.
 pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
     let mut tree = nginx::Tree::default();
@@ -56,14 +57,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
     let mut caddy = Vec::new();
     for path in paths {
         if is_caddyfile(path) && !path.is_dir() {
-            let bytes = crate::input::read_bytes(path, nginx::MAX_FILE_BYTES, CADDY_KIND)?;
-            crate::input::refuse_utf16_or_binary(
-                path,
-                &bytes,
-                "Caddy reads UTF-8 only (re-save it as UTF-8)",
-                "a Caddyfile",
-            )?;
-            caddy.push((path.clone(), nginx::decode(bytes).0));
+            caddy.push(read_caddyfile(path)?);
             continue;
         }
         let (files, prefix): (Vec<PathBuf>, PathBuf) = if path.is_dir() {
@@ -80,6 +74,13 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
                 let mut found: Vec<PathBuf> = glob::glob_with(&pattern.to_string_lossy(), options)
                     .map(|g| g.filter_map(|p| p.ok()).collect())
                     .unwrap_or_default();
+                if found.is_empty() {
+                    let (sites, caddyfiles) = site_files(path)?;
+                    for c in caddyfiles {
+                        caddy.push(read_caddyfile(&c)?);
+                    }
+                    found = sites;
+                }
                 found.sort();
                 (found, path.clone())
             }
@@ -110,6 +111,53 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<ProxyFacts> {
             .collect::<Vec<_>>()
             .join(", "),
     })
+}
+
+/// A Caddyfile's path and text (UTF-8, as Caddy reads it).
+fn read_caddyfile(path: &Path) -> Result<(PathBuf, String)> {
+    let bytes = crate::input::read_bytes(path, nginx::MAX_FILE_BYTES, CADDY_KIND)?;
+    crate::input::refuse_utf16_or_binary(
+        path,
+        &bytes,
+        "Caddy reads UTF-8 only (re-save it as UTF-8)",
+        "a Caddyfile",
+    )?;
+    Ok((path.to_path_buf(), nginx::decode(bytes).0))
+}
+
+/// A directory with no `nginx.conf` and no `*.conf` (Debian's `sites-enabled`, whose files
+/// have no extension): its regular files, without dot files and backups (`*.bak`, `*~`,
+/// `*.dpkg-*`), as (nginx files, Caddyfiles). A directory with neither is refused: a named
+/// directory must be read.
+fn site_files(dir: &Path) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| crate::error::Error::input(dir, format!("cannot list the directory: {e}")))?;
+    let found: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            !(name.starts_with('.')
+                || name.ends_with(".bak")
+                || name.ends_with('~')
+                || name.contains(".dpkg-"))
+        })
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    if found.is_empty() {
+        return Err(crate::error::Error::input(
+            dir,
+            format!(
+                "no nginx configuration file in it: name the files, e.g. --proxy-config {}",
+                dir.join("site").display()
+            ),
+        ));
+    }
+    let (mut caddyfiles, mut sites): (Vec<PathBuf>, Vec<PathBuf>) =
+        found.into_iter().partition(|p| is_caddyfile(p));
+    caddyfiles.sort();
+    sites.sort();
+    Ok((sites, caddyfiles))
 }
 
 fn shift(mut d: nginx::Directive, offset: usize) -> nginx::Directive {

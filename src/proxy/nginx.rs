@@ -188,6 +188,60 @@ impl Tree {
         self.expand(directives, prefix, depth)
     }
 
+    /// The files an `include` pattern names, sorted. A relative pattern is resolved against
+    /// `prefix`, and when nothing matches there against its parent: a file named under
+    /// Debian's `sites-enabled/` or `conf.d/` has its includes resolved by nginx against
+    /// /etc/nginx. A pattern without `*`, `?` or `[` that matches nothing is refused at the
+    /// directive, as nginx refuses it (`open() failed`); a glob may match nothing.
+    fn include_matches(&self, d: &Directive, pattern: &str, prefix: &Path) -> Result<Vec<PathBuf>> {
+        // As nginx's glob(3): `*` does not match a leading dot (backups, editors' files).
+        // Whatever matches is read, as nginx reads it: a FIFO, a socket, a device or a
+        // directory there is refused.
+        let options = glob::MatchOptions {
+            require_literal_leading_dot: true,
+            ..Default::default()
+        };
+        let matches = |full: PathBuf| -> Vec<PathBuf> {
+            let mut paths: Vec<PathBuf> = match glob::glob_with(&full.to_string_lossy(), options) {
+                Ok(paths) => paths.filter_map(|p| p.ok()).collect(),
+                Err(_) => vec![],
+            };
+            paths.sort();
+            paths
+        };
+        if Path::new(pattern).is_absolute() {
+            let found = matches(PathBuf::from(pattern));
+            return self.refuse_missing(d, pattern, found);
+        }
+        let mut found = matches(prefix.join(pattern));
+        if found.is_empty()
+            && let Some(parent) = prefix.parent()
+            && !parent.as_os_str().is_empty()
+        {
+            found = matches(parent.join(pattern));
+        }
+        self.refuse_missing(d, pattern, found)
+    }
+
+    fn refuse_missing(
+        &self,
+        d: &Directive,
+        pattern: &str,
+        found: Vec<PathBuf>,
+    ) -> Result<Vec<PathBuf>> {
+        if !found.is_empty() || pattern.contains(['*', '?', '[']) {
+            return Ok(found);
+        }
+        let file = &self.files[d.file];
+        let (line, column) = LineStarts::new(&file.text).position(&file.text, d.span.start);
+        Err(Error::input_at(
+            &file.path,
+            line,
+            column,
+            format!("include {pattern}: no such file; nginx refuses the configuration"),
+        ))
+    }
+
     fn expand(
         &mut self,
         directives: Vec<Directive>,
@@ -198,25 +252,7 @@ impl Tree {
         for mut d in directives {
             if d.name == "include" && d.block.is_none() {
                 for pattern in d.args.clone() {
-                    let full = if Path::new(&pattern).is_absolute() {
-                        PathBuf::from(&pattern)
-                    } else {
-                        prefix.join(&pattern)
-                    };
-                    // As nginx's glob(3): `*` does not match a leading dot (backups, editors'
-                    // files). Whatever matches is read, as nginx reads it: a FIFO, a socket, a
-                    // device or a directory there is refused.
-                    let options = glob::MatchOptions {
-                        require_literal_leading_dot: true,
-                        ..Default::default()
-                    };
-                    let mut paths: Vec<PathBuf> =
-                        match glob::glob_with(&full.to_string_lossy(), options) {
-                            Ok(paths) => paths.filter_map(|p| p.ok()).collect(),
-                            Err(_) => vec![],
-                        };
-                    paths.sort();
-                    for p in paths {
+                    for p in self.include_matches(&d, &pattern, prefix)? {
                         let included = self.load_file(&p, prefix, depth + 1)?;
                         out.extend(included);
                     }
