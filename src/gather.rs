@@ -76,6 +76,7 @@ pub fn for_check(
     }
     for path in &args.log {
         crate::input::check_named(path, crate::input::Kind("a gateway log"))?;
+        refuse_utf16_log(path)?;
     }
     let named_proxy = if args.probe.proxy_config.is_empty() {
         None
@@ -307,6 +308,39 @@ pub fn logs(
     let since_ms = now_ms().saturating_sub(since.as_millis() as u64);
     let files = crate::openclaw::log::log_files(paths, since_ms);
     crate::openclaw::log::scan(&files, since_ms, crate::openclaw::log::MAX_LOG_BYTES)
+}
+
+/// A named log in UTF-16 (a copy saved by an editor) would read as nothing but malformed
+/// lines: refused, since OpenClaw writes UTF-8 JSON lines.
+fn refuse_utf16_log(path: &std::path::Path) -> Result<()> {
+    use std::io::Read;
+    if !path.is_file() {
+        return Ok(());
+    }
+    let mut head = [0u8; 16];
+    let n = crate::input::open_regular(path, crate::input::Kind("a gateway log")).and_then(
+        |(f, _)| {
+            f.take(16)
+                .read(&mut head)
+                .map_err(|e| Error::input(path, e.to_string()))
+        },
+    )?;
+    let head = &head[..n];
+    let bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    // ASCII in UTF-16: every other byte is NUL, the others are not.
+    let pairs = n >= 8
+        && (0..2).any(|z| {
+            head.iter()
+                .enumerate()
+                .all(|(i, b)| (i % 2 == z) == (*b == 0))
+        });
+    if bom || pairs {
+        return Err(Error::input(
+            path,
+            "the log is UTF-16 encoded; OpenClaw writes its log as UTF-8 JSON lines",
+        ));
+    }
+    Ok(())
 }
 
 /// `24 h`, `30 min`, `7 d` for sentences.

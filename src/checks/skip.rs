@@ -29,6 +29,9 @@ pub(super) fn why_not_run(
                 "no gateway log file found (openclaw-YYYY-MM-DD.log within --since, or --log FILE)"
                     .into(),
             ),
+            Some((ev, _)) if ev.lines == 0 => {
+                Some("the gateway log holds no lines in the window read".into())
+            }
             Some(_) => None,
         },
         "proxy" => match facts.proxy {
