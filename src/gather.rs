@@ -1,8 +1,8 @@
 //! Gathering facts before any check runs: probes (concurrently, one runtime), the device list
 //! from the openclaw CLI, and cleaning up what `--deep` created.
 
-use crate::checks::values::GatewayView;
 use crate::cli::ProbeArgs;
+use crate::config::view::GatewayView;
 use crate::config::{ConfigSet, Discovered, Env};
 use crate::error::{Error, Result};
 use crate::openclaw::cli::OpenclawCli;
@@ -248,7 +248,7 @@ fn progress_bars(
             bar.set_message(format!(
                 "probing {} {}{what}",
                 t.side.name(),
-                bare_url(&t.url)
+                crate::net::bare_url(&t.url)
             ));
             bar.enable_steady_tick(std::time::Duration::from_millis(80));
             bars.push(bar);
@@ -417,20 +417,6 @@ fn fails_at_proxy(p: &ProbeResult) -> bool {
         }
         Outcome::HttpError => matches!(p.http_status, Some(502) | Some(504)),
         _ => false,
-    }
-}
-
-/// `scheme://host:port/path` without user info or query, for progress messages.
-pub fn bare_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.set_query(None);
-            u.set_fragment(None);
-            u.to_string()
-        }
-        Err(_) => "(url)".into(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! `gateway.mode`, `gateway.bind` and the auth the bind needs (facts §3).
 
-use super::values::{BIND_MODES, GATEWAY_MODES, GatewayView};
 use super::{Finding, Severity};
 use crate::config::EditValue;
+use crate::config::view::{BIND_MODES, GATEWAY_MODES, GatewayView};
 use std::net::Ipv4Addr;
 
 /// OpenClaw's own host-alias migration (≥ 2026.3.1): host addresses written as bind modes.
@@ -164,7 +164,7 @@ fn auth(view: &GatewayView, bind: &str, out: &mut Vec<Finding>) {
         && view
             .string("gateway.customBindHost")
             .and_then(|(h, _)| h.trim().parse::<Ipv4Addr>().ok())
-            .is_some_and(|ip| ip.is_loopback());
+            .is_some_and(|ip| crate::net::is_loopback_ip(ip.into()));
     let exposed = matches!(bind, "lan" | "tailnet" | "custom") && !custom_loopback;
     if !exposed {
         return;

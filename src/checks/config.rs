@@ -1,11 +1,11 @@
 //! Checks about the config file itself: where it was found, its format, duplicate keys,
 //! types of the keys the doctor checks, legacy keys and variables.
 
-use super::values::{BIND_MODES, GatewayView};
 use super::{Facts, Finding, Location, Severity};
 use crate::config::discovery::LEGACY_ENV;
 use crate::config::set::INCLUDE_KEY;
 use crate::config::tree::{Node, NodeValue};
+use crate::config::view::{BIND_MODES, GatewayView};
 use crate::config::{ConfigSet, EditValue, Format, Lookup};
 
 /// Keys whose type the doctor relies on, with the type OpenClaw's schema wants.
@@ -257,7 +257,7 @@ fn type_errors(facts: &Facts, cfg: &ConfigSet, out: &mut Vec<Finding>) {
                 )
             }
             ("gateway.port", NodeValue::String { value, .. }) => {
-                let port = value.trim().parse::<u16>().ok().filter(|p| *p > 0);
+                let port = crate::net::parse_port(value);
                 (port.map(|p| EditValue::Integer(p.into())), String::new())
             }
             ("gateway.tls.enabled", NodeValue::String { value, .. }) => {

@@ -417,8 +417,11 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     config::check(facts, &mut findings);
     let ran_config_checks = facts.config.is_some();
     let view = facts.config.map(|cfg| {
-        let mut view =
-            values::GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
+        let mut view = crate::config::view::GatewayView::new(
+            cfg,
+            facts.env,
+            facts.discovered.profile.as_deref(),
+        );
         view.gateway_answers_locally = facts.probes.is_some_and(|probes| {
             probes.iter().any(|p| {
                 p.target == crate::probe::Side::Local

@@ -1,8 +1,8 @@
 //! Diagnosis: the probes' outcomes joined with the config into findings with a concrete fix
 //! (facts §5–§6). Local `hello_ok` + an external failure points at the proxy hop.
 
-use super::values::GatewayView;
 use super::{Finding, Severity};
+use crate::config::view::GatewayView;
 use crate::probe::{Outcome, ProbeResult, Side};
 
 const NGINX_UPGRADE: &str = "proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\";";

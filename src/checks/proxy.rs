@@ -2,8 +2,8 @@
 //! with the probes: an external `upgrade_not_performed` plus a location without the upgrade
 //! headers becomes one finding with the file, the line and the lines to add.
 
-use super::values::GatewayView;
 use super::{Finding, Location, Severity};
+use crate::config::view::GatewayView;
 use crate::proxy::ProxyFacts;
 use crate::proxy::analyze::{Found, GatewayAddress, analyze_found};
 
@@ -120,7 +120,7 @@ pub fn why_not_run(facts: &super::Facts, proxy: &ProxyFacts) -> Option<String> {
 /// The issues, and how many locations were taken as the gateway's.
 fn analyze_all(view: &GatewayView, facts: &ProxyFacts, probed: &[String]) -> Found {
     let host_of = |u: &str| {
-        super::values::split_url(u).map(|p| {
+        crate::net::split_url(u).map(|p| {
             p.host
                 .trim_start_matches('[')
                 .trim_end_matches(']')
@@ -142,7 +142,7 @@ fn analyze_all(view: &GatewayView, facts: &ProxyFacts, probed: &[String]) -> Fou
                 .filter_map(host_of),
         );
     }
-    hosts.retain(|h| !super::values::is_loopback_host(h));
+    hosts.retain(|h| !crate::net::is_loopback_host(h));
     let bind = view
         .string("gateway.bind")
         .map(|(b, _)| b)

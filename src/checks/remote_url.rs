@@ -1,9 +1,10 @@
 //! `gateway.remote.url` and `OPENCLAW_GATEWAY_URL`: where clients and sub-agents connect
 //! (facts §4). On the gateway's own host they must use loopback, never the reverse proxy.
 
-use super::values::{GatewayView, display_url, is_loopback_host, is_private_host, split_url};
 use super::{Finding, Location, Proposal, Severity};
 use crate::config::EditValue;
+use crate::config::view::GatewayView;
+use crate::net::{display_url, is_loopback_host, is_private_host, split_url};
 
 /// Where a URL came from: the config (patchable) or the environment (not patchable).
 struct Source<'v> {
@@ -154,7 +155,7 @@ fn check_url(view: &GatewayView, src: &Source, out: &mut Vec<Finding>) {
 
     if loopback {
         let url_port = match parts.port {
-            Some(p) => p.parse::<u16>().ok(),
+            Some(p) => crate::net::parse_port(p),
             None => Some(if scheme.ends_with('s') { 443 } else { 80 }),
         };
         if url_port != Some(port) {

@@ -7,6 +7,7 @@ pub mod json5;
 pub mod set;
 pub mod toml;
 pub mod tree;
+pub mod view;
 
 pub use discovery::{Discovered, DiscoveryFlags, Env};
 pub use document::{Document, Format, SetTarget};

@@ -46,7 +46,7 @@ pub fn plan(
         crate::proxy::load_paths(&args.probe.proxy_config)?
     };
     let view =
-        crate::checks::values::GatewayView::new(cfg, ctx.env, report.discovered.profile.as_deref());
+        crate::config::view::GatewayView::new(cfg, ctx.env, report.discovered.profile.as_deref());
     let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
     let mut out = ProxyPlan::default();
     for (i, file) in facts.tree.files.iter().enumerate() {

@@ -41,11 +41,9 @@ impl PendingRequest {
 
     /// Whether the request came from this machine's loopback.
     pub fn is_loopback(&self) -> bool {
-        self.remote_ip.as_deref().is_some_and(|ip| {
-            let ip = ip.trim_start_matches("::ffff:");
-            ip.parse::<std::net::IpAddr>()
-                .is_ok_and(|a| a.is_loopback())
-        })
+        self.remote_ip
+            .as_deref()
+            .is_some_and(crate::net::is_loopback_host)
     }
 }
 

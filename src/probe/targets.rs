@@ -1,7 +1,8 @@
 //! Which URLs to probe, from the config and flags (pure): the local gateway at the address its
 //! `bind` makes it listen on, and the external URL users reach.
 
-use crate::checks::values::{GatewayView, is_loopback_host, split_url};
+use crate::config::view::GatewayView;
+use crate::net::{is_loopback_host, split_url};
 use serde::Serialize;
 use std::net::Ipv4Addr;
 

@@ -184,7 +184,7 @@ async fn attempt(
     };
     let peer_loopback = stream
         .peer_addr()
-        .map(|a| a.ip().is_loopback())
+        .map(|a| crate::net::is_loopback_ip(a.ip()))
         .unwrap_or(false);
     result.detail = if target.tls {
         "no TLS handshake and WebSocket upgrade".into()

@@ -62,28 +62,9 @@ fn headers<'a>(frames: &[Frame<'a>]) -> (Vec<&'a Directive>, usize) {
 
 /// `http://127.0.0.1:18789/x` → ("127.0.0.1", Some(18789)); an upstream name has no port.
 fn upstream(url: &str) -> Option<(String, Option<u16>)> {
-    let rest = url
-        .strip_prefix("http://")
-        .or_else(|| url.strip_prefix("https://"))?;
-    let authority = rest.split('/').next()?;
-    if let Some(stripped) = authority.strip_prefix('[') {
-        let (host, port) = stripped.split_once(']')?;
-        return Some((
-            host.to_string(),
-            port.strip_prefix(':').and_then(|p| p.parse().ok()),
-        ));
-    }
-    match authority.rsplit_once(':') {
-        Some((h, p)) => Some((h.to_string(), p.parse().ok())),
-        None => Some((authority.to_string(), None)),
-    }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let parts = crate::net::split_url(url).filter(|p| matches!(p.scheme, "http" | "https"))?;
+    let host = crate::net::unbracket(parts.host).to_string();
+    Some((host, parts.port.and_then(crate::net::parse_port)))
 }
 
 fn parse_seconds(v: &str) -> Option<u64> {
@@ -271,7 +252,7 @@ fn check_location<'a>(
         insert: Vec::new(),
         exact: true,
     };
-    let loopback = targets.iter().any(|(h, _)| is_loopback(h));
+    let loopback = targets.iter().any(|(h, _)| crate::net::is_loopback_host(h));
     let upstream = if !hits_gateway {
         Some(format!(
             "{} (server_name {}) proxies to {target}, but the gateway listens on port {}",

@@ -116,7 +116,7 @@ fn serves(rp: &ReverseProxy, port: u16, external_host: Option<&str>) -> (bool, b
     let hits = rp.targets.iter().any(|t| {
         t.trim_start_matches("http://")
             .rsplit_once(':')
-            .and_then(|(_, p)| p.parse::<u16>().ok())
+            .and_then(|(_, p)| crate::net::parse_port(p))
             == Some(port)
     });
     let named = external_host.is_some_and(|h| {

@@ -44,7 +44,7 @@ pub fn render(report: &Report, now_secs: f64) -> String {
     if let Some(probes) = &report.probes {
         out.push_str("# HELP openclaw_doctor_probe_up 1 when the probe got hello-ok from the gateway.\n# TYPE openclaw_doctor_probe_up gauge\n");
         for p in probes.iter().filter(|p| !p.deep) {
-            let url = crate::checks::values::display_url(&p.url);
+            let url = crate::net::display_url(&p.url);
             let _ = writeln!(
                 out,
                 "openclaw_doctor_probe_up{{target=\"{}\",url=\"{}\"}} {}",
@@ -55,7 +55,7 @@ pub fn render(report: &Report, now_secs: f64) -> String {
         }
         out.push_str("# HELP openclaw_doctor_probe_outcome The outcome of each probe (always 1; the outcome is the label).\n# TYPE openclaw_doctor_probe_outcome gauge\n");
         for p in probes.iter().filter(|p| !p.deep) {
-            let url = crate::checks::values::display_url(&p.url);
+            let url = crate::net::display_url(&p.url);
             let _ = writeln!(
                 out,
                 "openclaw_doctor_probe_outcome{{target=\"{}\",url=\"{}\",outcome=\"{}\"}} 1",
@@ -66,7 +66,7 @@ pub fn render(report: &Report, now_secs: f64) -> String {
         }
         out.push_str("# HELP openclaw_doctor_probe_duration_seconds How long each probe took.\n# TYPE openclaw_doctor_probe_duration_seconds gauge\n");
         for p in probes.iter().filter(|p| !p.deep) {
-            let url = crate::checks::values::display_url(&p.url);
+            let url = crate::net::display_url(&p.url);
             let _ = writeln!(
                 out,
                 "openclaw_doctor_probe_duration_seconds{{target=\"{}\",url=\"{}\"}} {:.3}",

@@ -1,0 +1,106 @@
+//! Typed reads of the `gateway` keys over the merged config: what the checks, the probes and
+//! the proxy analysis all need to know about the gateway a config describes.
+
+use super::tree::NodeValue;
+use super::{ConfigSet, Env, Located};
+
+pub const DEFAULT_PORT: u16 = 18789;
+/// `--dev` / profile `dev` moves the default port (facts §2).
+pub const DEV_PORT: u16 = 19001;
+pub const BIND_MODES: &[&str] = &["loopback", "lan", "tailnet", "auto", "custom"];
+pub const GATEWAY_MODES: &[&str] = &["local", "remote"];
+
+pub struct GatewayView<'a> {
+    pub cfg: &'a ConfigSet,
+    pub env: &'a Env,
+    pub profile: Option<&'a str>,
+    /// The local probe got `hello_ok`: a gateway runs on this host whatever `mode` says.
+    pub gateway_answers_locally: bool,
+}
+
+impl<'a> GatewayView<'a> {
+    pub fn new(cfg: &'a ConfigSet, env: &'a Env, profile: Option<&'a str>) -> Self {
+        GatewayView {
+            cfg,
+            env,
+            profile,
+            gateway_answers_locally: false,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> Option<Located<'a>> {
+        let keys: Vec<&str> = path.split('.').collect();
+        self.cfg.get(&keys)
+    }
+
+    /// The value at `path` when it is a string.
+    pub fn string(&self, path: &str) -> Option<(&'a str, Located<'a>)> {
+        let at = self.get(path)?;
+        match &at.node.value {
+            NodeValue::String { value, .. } => Some((value.as_str(), at)),
+            _ => None,
+        }
+    }
+
+    pub fn bool(&self, path: &str) -> Option<bool> {
+        match self.get(path)?.node.value {
+            NodeValue::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn mode(&self) -> Option<&'a str> {
+        self.string("gateway.mode").map(|(s, _)| s)
+    }
+
+    /// The port the gateway listens on, and where that number comes from.
+    pub fn port(&self) -> (u16, &'static str) {
+        if let Some(port) = self
+            .env
+            .get("OPENCLAW_GATEWAY_PORT")
+            .and_then(crate::net::parse_port)
+        {
+            return (port, "OPENCLAW_GATEWAY_PORT");
+        }
+        if let Some(at) = self.get("gateway.port")
+            && let NodeValue::Number { value: Some(v), .. } = at.node.value
+            && v.fract() == 0.0
+            && (1.0..=65535.0).contains(&v)
+        {
+            return (v as u16, "gateway.port");
+        }
+        if self.profile == Some("dev") {
+            return (DEV_PORT, "the dev profile's default");
+        }
+        (DEFAULT_PORT, "the default")
+    }
+
+    /// Whether the gateway this config talks to runs on this host: `mode: "local"`, or a
+    /// gateway answered the local probe.
+    pub fn runs_here(&self) -> bool {
+        self.mode() == Some("local") || self.gateway_answers_locally
+    }
+
+    pub fn tls(&self) -> bool {
+        self.bool("gateway.tls.enabled") == Some(true)
+    }
+
+    /// The URL a local client uses to reach this gateway: `ws://127.0.0.1:<port>`.
+    pub fn local_url(&self) -> String {
+        let scheme = if self.tls() { "wss" } else { "ws" };
+        format!("{scheme}://127.0.0.1:{}", self.port().0)
+    }
+
+    /// Whether a shared secret is configured (file or environment), whatever its value.
+    pub fn has_secret(&self) -> bool {
+        let set = |path: &str| self.string(path).is_some_and(|(s, _)| !s.is_empty());
+        set("gateway.auth.token")
+            || set("gateway.auth.password")
+            || self.env.get("OPENCLAW_GATEWAY_TOKEN").is_some()
+            || self.env.get("OPENCLAW_GATEWAY_PASSWORD").is_some()
+    }
+
+    pub fn auth_mode(&self) -> Option<&'a str> {
+        self.string("gateway.auth.mode").map(|(s, _)| s)
+    }
+}
