@@ -13,19 +13,22 @@ pub mod gather;
 pub mod input;
 pub mod net;
 pub mod openclaw;
+pub mod pipeline;
 pub mod probe;
+pub mod process;
 pub mod proxy;
 pub mod redact;
+pub mod repair;
 pub mod report;
 
-use checks::{Facts, Finding, Severity};
+use checks::Severity;
 use cli::{Cli, Command, FailOn, OutputFormat};
-use config::document::MAX_CONFIG_BYTES;
-use config::{ConfigSet, Discovered, DiscoveryFlags, Env};
+use config::{ConfigSet, Env};
 use error::{Error, Result};
+use pipeline::Pipeline;
 use redact::Redactor;
+use report::Report;
 use report::style::{Style, color_enabled, unicode_enabled};
-use report::{ConfigInfo, Report};
 use std::io::IsTerminal;
 
 /// What a run prints and its exit code. Output is already redacted.
@@ -127,64 +130,24 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    let flags = DiscoveryFlags {
-        config: g.config.clone(),
-        profile: g.profile.clone(),
-        state_dir: g.state_dir.clone(),
-    };
-    let (command, selector, no_config) = match &cli.command {
+    let (command, no_config) = match &cli.command {
         Command::Completions { shell } => return Ok(completions(*shell)),
-        Command::Check(_) => ("check", judge_arguments(&cli.command)?, no_config(&cli)),
-        Command::Fix(_) => ("fix", judge_arguments(&cli.command)?, false),
+        Command::Check(_) => ("check", no_config(&cli)),
+        Command::Fix(_) => ("fix", false),
     };
-    let discovered = if no_config {
-        config::Discovered {
-            path: None,
-            source: "--no-config",
-            reason: "--no-config: probes only".into(),
-            legacy: None,
-            explicit: false,
-            profile: None,
-            state_dir: std::path::PathBuf::new(),
-            searched: vec![],
-        }
-    } else {
-        config::discovery::discover(&flags, env)?
-    };
-    let cfg = if no_config { None } else { load(&discovered)? };
-    if let Some(cfg) = &cfg {
-        redactor.add_config(cfg);
-    }
-    let openclaw = openclaw::cli::OpenclawCli::new(
-        g.openclaw.clone(),
-        &discovered.state_dir,
-        discovered.path.as_deref(),
-        discovered.profile.as_deref(),
-        g.openclaw_timeout,
-    );
-    let quiet_progress = g.quiet || g.format == OutputFormat::Json;
+    let selector = judge_arguments(&cli.command)?;
+    let pipeline = Pipeline::start(g, env, selector, no_config, redactor)?;
     let mut gathered = match &cli.command {
-        Command::Check(args) => gather::for_check(
-            args,
-            &gather::Context {
-                cfg: cfg.as_ref(),
-                discovered: &discovered,
-                env,
-                openclaw: &openclaw,
-                quiet_progress,
-            },
-            redactor,
-        )?,
+        Command::Check(args) => pipeline.gather_for_check(args, redactor)?,
         _ => gather::Gathered::for_fix(),
     };
-    let (mut checks, mut findings) = run_checks(&discovered, cfg.as_ref(), env, &gathered);
-    selector.apply(&mut checks, &mut findings, no_config);
+    let (checks, findings) = pipeline.check(pipeline.cfg.as_ref(), &gathered);
     nothing_checked(&checks)?;
 
     let mut report = Report {
         command,
-        config: cfg.as_ref().map(|c| config_info(&discovered, c)),
-        discovered: discovered.clone(),
+        config: pipeline.cfg.as_ref().map(|c| pipeline.config_info(c)),
+        discovered: pipeline.discovered.clone(),
         checks,
         findings,
         fix: None,
@@ -196,14 +159,8 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         notes: std::mem::take(&mut gathered.notes),
         repair: None,
     };
-    if let (Command::Fix(args), Some(cfg)) = (&cli.command, &cfg) {
-        let ctx = fix::run::FixContext {
-            env,
-            openclaw: &openclaw,
-            quiet_progress,
-            selector: &selector,
-        };
-        fix::run::fix(args, cfg, &ctx, &mut report, redactor)?;
+    if let (Command::Fix(args), Some(cfg)) = (&cli.command, &pipeline.cfg) {
+        run_fix(args, cfg, &pipeline, &mut report, redactor)?;
     }
 
     let stdout = render(&report, g);
@@ -211,6 +168,77 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         stdout,
         exit_code: report.exit_code(),
     })
+}
+
+/// `fix` after the first check: patch and write, then (with `--restart` /
+/// `--approve-repairs`) the repair loop, then the pipeline's checks again as verification.
+fn run_fix(
+    args: &cli::FixArgs,
+    cfg: &ConfigSet,
+    pipeline: &Pipeline,
+    report: &mut Report,
+    redactor: &mut Redactor,
+) -> Result<()> {
+    fix::run::validate(args)?;
+    let proxy = pipeline.proxy_for_fix(args, cfg)?;
+    let fixed = fix::run::plan_and_write(args, cfg, &report.findings, proxy)?;
+    report.notes.extend(fixed.notes);
+    let mut outcome = fixed.outcome;
+    let repairing = args.restart || args.approve_repairs;
+    if !outcome.applied && !repairing {
+        report.fix = Some(outcome);
+        return Ok(());
+    }
+    let reloaded = pipeline.reload(redactor)?;
+    let repair = if repairing {
+        Some(repair::run(
+            args,
+            &reloaded,
+            &pipeline.repair_context(),
+            redactor,
+        )?)
+    } else {
+        None
+    };
+    let after = pipeline.check_again(reloaded, repairing.then_some(&args.probe), redactor)?;
+    outcome.resolved = outcome
+        .before
+        .iter()
+        .filter(|b| {
+            !after
+                .findings
+                .iter()
+                .any(|a| a.id == b.id && a.path == b.path)
+        })
+        .cloned()
+        .collect();
+    report.checks = after.checks;
+    report.findings = after.findings;
+    report.probes = after.probes;
+    report.config = Some(pipeline.config_info(&after.cfg));
+    if fixed.config_written > 0 && !args.restart {
+        report.next_step = Some(restart_hint(report));
+    }
+    if let Some(repair) = repair {
+        let verdict =
+            repair::verdict::verdict(repair, &outcome.resolved, &report.findings, report.fail_on);
+        report.repair = Some(verdict);
+    }
+    report.fix = Some(outcome);
+    Ok(())
+}
+
+/// The next step after config files were written without --restart.
+fn restart_hint(report: &Report) -> String {
+    let profile = report
+        .discovered
+        .profile
+        .as_ref()
+        .map(|p| format!("--profile {p} "))
+        .unwrap_or_default();
+    format!(
+        "restart the gateway so it reads the new config: openclaw {profile}gateway restart (a system unit such as YunoHost's: systemctl restart <unit>), or run fix --apply --restart"
+    )
 }
 
 fn no_config(cli: &Cli) -> bool {
@@ -299,55 +327,5 @@ fn completions(shell: clap_complete::Shell) -> Outcome {
     Outcome {
         stdout: String::from_utf8_lossy(&out).into_owned(),
         exit_code: 0,
-    }
-}
-
-/// Loads the discovered config; `None` when discovery found none (a finding, not an error).
-pub(crate) fn load(discovered: &Discovered) -> Result<Option<ConfigSet>> {
-    let Some(path) = &discovered.path else {
-        return Ok(None);
-    };
-    if discovered.explicit && !path.exists() && std::fs::symlink_metadata(path).is_err() {
-        return Err(Error::Usage(format!(
-            "{}: no such file (named by {})",
-            path.display(),
-            discovered.source
-        )));
-    }
-    let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-    ConfigSet::load(&path, MAX_CONFIG_BYTES).map(Some)
-}
-
-pub(crate) fn run_checks(
-    discovered: &Discovered,
-    cfg: Option<&ConfigSet>,
-    env: &Env,
-    gathered: &gather::Gathered,
-) -> (Vec<checks::CheckResult>, Vec<Finding>) {
-    checks::run(&Facts {
-        discovered,
-        config: cfg,
-        env,
-        probes: gathered.probes.as_deref(),
-        insecure: gathered.insecure,
-        devices: gathered.devices.as_ref(),
-        proxy: gathered.proxy.as_ref(),
-        logs: gathered
-            .logs
-            .as_ref()
-            .map(|l| (l, gathered.log_window.as_str())),
-        now_ms: gather::now_ms(),
-        not_gathered: &gathered.not_gathered,
-    })
-}
-
-pub(crate) fn config_info(discovered: &Discovered, cfg: &ConfigSet) -> ConfigInfo {
-    ConfigInfo {
-        path: cfg.main().path.clone(),
-        format: cfg.main().format,
-        source: discovered.source,
-        reason: discovered.reason.clone(),
-        legacy: discovered.legacy.clone(),
-        includes: cfg.docs[1..].iter().map(|d| d.path.clone()).collect(),
     }
 }

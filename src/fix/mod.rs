@@ -1,11 +1,11 @@
-//! `fix`: plan patches from the checks' proposals, render them as diffs, apply them safely.
+//! `fix`: plan patches from the checks' proposals, write them safely (atomic, backed up, all
+//! or nothing across files).
 
 pub mod apply;
-pub mod approve;
-pub mod diff;
+pub mod outcome;
 pub mod plan;
-pub mod proxy_patch;
 pub mod run;
 pub mod transaction;
 
+pub use outcome::{FileDiff, FixOutcome, Written};
 pub use plan::{FileChange, Patch, PlanOptions};

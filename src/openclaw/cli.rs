@@ -2,10 +2,13 @@
 //! the profile, state dir and config path passed through. A missing CLI, a non-zero exit,
 //! a timeout or unparsable JSON is a `CliError`, never a panic.
 
-use std::io::Read;
+use crate::process::{self, ProcessError};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+/// The most output kept from one CLI call, per stream.
+const MAX_OUTPUT: u64 = 8 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct OpenclawCli {
@@ -103,118 +106,57 @@ impl OpenclawCli {
         }
     }
 
-    /// The command with the env passed through; a missing program is `NotFound`.
-    fn spawn(
-        &self,
-        args: &[&str],
-        command: &str,
-        setup: impl FnOnce(&mut Command),
-    ) -> Result<std::process::Child, CliError> {
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.program);
-        cmd.args(args)
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::null());
-        setup(&mut cmd);
-        cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                CliError::NotFound(self.program.display().to_string())
-            }
-            _ => Self::failed(command, e),
-        })
+        cmd.args(args).envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
     }
 
-    /// Waits within the timeout; past it, kills the child (its whole group when `group`).
-    fn wait(
-        &self,
-        child: &mut std::process::Child,
-        command: &str,
-        group: bool,
-    ) -> Result<std::process::ExitStatus, CliError> {
-        let deadline = Instant::now() + self.timeout;
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) => return Ok(status),
-                Ok(None) if Instant::now() >= deadline => {
-                    if group {
-                        let _ = Command::new("kill")
-                            .args(["-s", "KILL", "--", &format!("-{}", child.id())])
-                            .status();
-                    } else {
-                        let _ = child.kill();
-                    }
-                    let _ = child.wait();
-                    return Err(CliError::Timeout {
-                        command: command.to_string(),
-                        seconds: self.timeout.as_secs(),
-                    });
-                }
-                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-                Err(e) => return Err(Self::failed(command, e)),
+    /// A failure to run: a missing (or not executable) program is `NotFound`.
+    fn error(&self, command: String, e: ProcessError) -> CliError {
+        match e {
+            ProcessError::Spawn(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                CliError::NotFound(self.program.display().to_string())
             }
+            ProcessError::Timeout(_) => CliError::Timeout {
+                command,
+                seconds: self.timeout.as_secs(),
+            },
+            e => Self::failed(&command, e),
         }
     }
 
     /// Runs `openclaw ARGS`; succeeds only on exit 0 within the timeout.
     pub fn run(&self, args: &[&str]) -> Result<CliOutput, CliError> {
         let command = self.describe(args);
-        let mut child = self.spawn(args, &command, |c| {
-            c.stdout(Stdio::piped()).stderr(Stdio::piped());
-        })?;
-        // Drain both pipes in threads so a chatty CLI cannot block on a full pipe.
-        let drain = |pipe: Option<Box<dyn Read + Send>>| {
-            std::thread::spawn(move || {
-                let mut buf = Vec::new();
-                if let Some(mut p) = pipe {
-                    let _ = p.by_ref().take(8 * 1024 * 1024).read_to_end(&mut buf);
-                }
-                String::from_utf8_lossy(&buf).into_owned()
-            })
-        };
-        let out = drain(
-            child
-                .stdout
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        );
-        let err = drain(
-            child
-                .stderr
-                .take()
-                .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        );
-        let status = self.wait(&mut child, &command, false)?;
-        let stdout = out.join().unwrap_or_default();
-        let stderr = err.join().unwrap_or_default();
-        if !status.success() {
+        let ran = process::run_captured(self.command(args), self.timeout, MAX_OUTPUT, MAX_OUTPUT)
+            .map_err(|e| self.error(command.clone(), e))?;
+        let stdout = String::from_utf8_lossy(&ran.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&ran.stderr).into_owned();
+        if !ran.status.success() {
             let message = first_line(&stderr)
                 .or_else(|| first_line(&stdout))
                 .unwrap_or_else(|| "no message".into());
             return Err(CliError::Failed {
                 command,
-                code: status.code(),
+                code: ran.status.code(),
                 message,
             });
         }
         Ok(CliOutput { stdout, stderr })
     }
 
-    /// Runs a command that may leave daemons behind (a restart): in its own process group,
-    /// output to a temporary file (a daemon keeping a pipe open cannot stall the doctor), the
-    /// whole group killed on timeout. Returns the first line of its output.
+    /// Runs a command that may leave daemons behind (a restart) in its own process group
+    /// (see `process::run_detached`). Returns the first line of its output.
     pub fn run_detached(&self, args: &[&str]) -> Result<String, CliError> {
-        use std::os::unix::process::CommandExt;
         let command = self.describe(args);
-        let log = tempfile::NamedTempFile::new().map_err(|e| Self::failed(&command, e))?;
-        let out = log.reopen().map_err(|e| Self::failed(&command, e))?;
-        let err = log.reopen().map_err(|e| Self::failed(&command, e))?;
-        let mut child = self.spawn(args, &command, |c| {
-            c.stdout(out).stderr(err).process_group(0);
-        })?;
-        let status = self.wait(&mut child, &command, true)?;
-        let mut text = String::new();
-        if let Ok(f) = log.reopen() {
-            let _ = f.take(64 * 1024).read_to_string(&mut text);
-        }
+        let (status, text) = process::run_detached(self.command(args), self.timeout)
+            .map_err(|e| self.error(command.clone(), e))?;
         if !status.success() {
             return Err(CliError::Failed {
                 command,

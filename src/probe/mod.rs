@@ -2,6 +2,7 @@
 //! reach (external probes), concurrently, each bounded by one timeout; classify what each path
 //! answers into exactly one `Outcome`.
 
+pub mod classify;
 pub mod deep;
 pub mod http;
 pub mod targets;

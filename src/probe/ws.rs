@@ -2,6 +2,7 @@
 //! `connect.challenge`, send `connect`, read `hello-ok` or the error and close frame, close
 //! with 1000. A 1013 "gateway starting" is retried within the deadline.
 
+use super::classify::{classify_close, classify_refusal, classify_upgrade_error, short_io};
 use super::deep::DeviceIdentity;
 use super::targets::Auth;
 use super::{Outcome, ProbeResult, ProbeSettings, ProbeTarget};
@@ -64,11 +65,7 @@ pub async fn handshake(
     result: &mut ProbeResult,
 ) {
     loop {
-        match tokio::time::timeout_at(
-            deadline.into(),
-            attempt(target, settings, deadline, who, result),
-        )
-        .await
+        match tokio::time::timeout_at(deadline.into(), attempt(target, settings, who, result)).await
         {
             Err(_) => {
                 // The stage the attempt reached decides what the silence means.
@@ -159,15 +156,9 @@ async fn connect_tcp(
     None
 }
 
-fn short_io(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    s.split(" (os error").next().unwrap_or(&s).to_string()
-}
-
 async fn attempt(
     target: &ProbeTarget,
     settings: &ProbeSettings,
-    _deadline: Instant,
     who: &ConnectAs,
     result: &mut ProbeResult,
 ) -> Retry {
@@ -179,9 +170,44 @@ async fn attempt(
     result.request_id = None;
     result.pairing_reason = None;
     result.location = None;
-    let Some(stream) = connect_tcp(target, settings, result).await else {
+    let Some((mut ws, peer_loopback)) = upgrade(target, settings, result).await else {
         return Retry::No;
     };
+    // 1. The challenge, sent at once on open; silence until the deadline means not OpenClaw.
+    let nonce = match read_challenge(&mut ws, result).await {
+        Ok(nonce) => nonce,
+        Err(retry) => return retry,
+    };
+    // 2. Never send the token in clear text off this machine.
+    if !may_send_secret(target.tls, peer_loopback) && target.auth.is_some() {
+        result.outcome = Outcome::TokenWithheld;
+        result.detail = "reached OpenClaw (challenge received) but did not send the token: plain ws:// to a host that is not loopback would expose it; probe the wss:// URL".into();
+        let _ = ws.close(Some(normal_close())).await;
+        return Retry::No;
+    }
+    let connect = connect_frame(target.auth.as_ref(), &nonce, who);
+    result.outcome = Outcome::Timeout;
+    result.detail = "no answer to connect".into();
+    if ws
+        .send(Message::Text(connect.to_string().into()))
+        .await
+        .is_err()
+    {
+        result.outcome = Outcome::Closed;
+        result.detail = "the connection closed while sending connect".into();
+        return Retry::No;
+    }
+    // 3. The answer to request "1".
+    read_answer(&mut ws, result).await
+}
+
+/// TCP, TLS and the WebSocket upgrade; the stream and whether its peer is loopback.
+async fn upgrade(
+    target: &ProbeTarget,
+    settings: &ProbeSettings,
+    result: &mut ProbeResult,
+) -> Option<(Ws, bool)> {
+    let stream = connect_tcp(target, settings, result).await?;
     let peer_loopback = stream
         .peer_addr()
         .map(|a| crate::net::is_loopback_ip(a.ip()))
@@ -194,7 +220,7 @@ async fn attempt(
     let Ok(request) = target.url.as_str().into_client_request() else {
         result.outcome = Outcome::Closed;
         result.detail = format!("{} is not a valid WebSocket URL", target.url);
-        return Retry::No;
+        return None;
     };
     let connector = if target.tls {
         let config = if target.verify_tls && !settings.insecure {
@@ -209,7 +235,7 @@ async fn attempt(
     let ws_config = WebSocketConfig::default()
         .max_message_size(Some(MAX_FRAME_BYTES))
         .max_frame_size(Some(MAX_FRAME_BYTES));
-    let (mut ws, _response) = match tokio_tungstenite::client_async_tls_with_config(
+    match tokio_tungstenite::client_async_tls_with_config(
         request,
         stream,
         Some(ws_config),
@@ -217,68 +243,48 @@ async fn attempt(
     )
     .await
     {
-        Ok(ok) => ok,
+        Ok((ws, _response)) => Some((ws, peer_loopback)),
         Err(e) => {
             classify_upgrade_error(e, result);
-            return Retry::No;
+            None
         }
-    };
+    }
+}
 
-    // 1. The challenge, sent at once on open; silence until the deadline means not OpenClaw.
+/// The `connect.challenge` event's nonce; `Err` says whether to retry.
+async fn read_challenge(ws: &mut Ws, result: &mut ProbeResult) -> Result<String, Retry> {
     result.outcome = Outcome::NotOpenclaw;
     result.detail.clear();
-    let challenge = match next_json(&mut ws, result).await {
-        Some(v) => v,
-        None => {
-            if result.outcome == Outcome::GatewayStarting {
-                return Retry::After(Duration::from_millis(500));
-            }
-            if result.detail.is_empty() {
-                result.outcome = Outcome::NotOpenclaw;
-                result.detail = "upgraded, but the connection ended without a connect.challenge: not an OpenClaw gateway".into();
-            }
-            return Retry::No;
+    let Some(challenge) = next_json(ws, result).await else {
+        if result.outcome == Outcome::GatewayStarting {
+            return Err(Retry::After(Duration::from_millis(500)));
         }
+        if result.detail.is_empty() {
+            result.outcome = Outcome::NotOpenclaw;
+            result.detail = "upgraded, but the connection ended without a connect.challenge: not an OpenClaw gateway".into();
+        }
+        return Err(Retry::No);
     };
-    let nonce = match (challenge.get("type"), challenge.get("event")) {
-        (Some(t), Some(e)) if t == "event" && e == "connect.challenge" => challenge
+    match (challenge.get("type"), challenge.get("event")) {
+        (Some(t), Some(e)) if t == "event" && e == "connect.challenge" => Ok(challenge
             .pointer("/payload/nonce")
             .and_then(Value::as_str)
             .unwrap_or_default()
-            .to_string(),
+            .to_string()),
         _ => {
             result.outcome = Outcome::NotOpenclaw;
             result.detail =
                 "the first frame is not a connect.challenge: not an OpenClaw gateway".into();
             let _ = ws.close(None).await;
-            return Retry::No;
+            Err(Retry::No)
         }
-    };
-
-    // 2. Never send the token in clear text off this machine.
-    if !may_send_secret(target.tls, peer_loopback) && target.auth.is_some() {
-        result.outcome = Outcome::TokenWithheld;
-        result.detail = "reached OpenClaw (challenge received) but did not send the token: plain ws:// to a host that is not loopback would expose it; probe the wss:// URL".into();
-        let _ = ws.close(Some(normal_close())).await;
-        return Retry::No;
     }
+}
 
-    let connect = connect_frame(target.auth.as_ref(), &nonce, who);
-    result.outcome = Outcome::Timeout;
-    result.detail = "no answer to connect".into();
-    if ws
-        .send(Message::Text(connect.to_string().into()))
-        .await
-        .is_err()
-    {
-        result.outcome = Outcome::Closed;
-        result.detail = "the connection closed while sending connect".into();
-        return Retry::No;
-    }
-
-    // 3. The answer to request "1".
+/// Reads frames (events may come first) until the response to request "1".
+async fn read_answer(ws: &mut Ws, result: &mut ProbeResult) -> Retry {
     for _ in 0..MAX_FRAMES {
-        let Some(frame) = next_json(&mut ws, result).await else {
+        let Some(frame) = next_json(ws, result).await else {
             if result.outcome == Outcome::GatewayStarting {
                 return Retry::After(Duration::from_millis(500));
             }
@@ -294,60 +300,61 @@ async fn attempt(
             continue;
         }
         if frame.get("ok").and_then(Value::as_bool) == Some(true) {
-            result.outcome = Outcome::HelloOk;
-            result.server_version = frame
-                .pointer("/payload/server/version")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            result.protocol = frame.pointer("/payload/protocol").and_then(Value::as_u64);
-            result.detail = format!(
-                "hello-ok from OpenClaw {} (protocol {})",
-                result.server_version.as_deref().unwrap_or("?"),
-                result
-                    .protocol
-                    .map(|p| p.to_string())
-                    .unwrap_or_else(|| "?".into())
-            );
+            hello_ok(&frame, result);
             let _ = ws.close(Some(normal_close())).await;
             return Retry::No;
         }
-        let error = frame.get("error").cloned().unwrap_or(Value::Null);
-        result.detail_code = error
-            .pointer("/details/code")
-            .or_else(|| error.get("code"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        result.request_id = error
-            .pointer("/details/requestId")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        result.pairing_reason = error
-            .pointer("/details/reason")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let message = error
-            .get("message")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let retry_after = error
-            .pointer("/details/retryAfterMs")
-            .or_else(|| error.get("retryAfterMs"))
-            .and_then(Value::as_u64);
-        // The close frame follows the error response; a server that keeps the socket open
-        // does not turn a clear refusal into a timeout.
-        let _ = tokio::time::timeout(Duration::from_millis(1000), next_json(&mut ws, result)).await;
-        if result.reason.is_none() && !message.is_empty() {
-            result.reason = Some(message.clone());
-        }
-        classify_refusal(result, &error);
-        if result.outcome == Outcome::GatewayStarting {
-            return Retry::After(Duration::from_millis(retry_after.unwrap_or(500)));
-        }
-        return Retry::No;
+        return refused(ws, &frame, result).await;
     }
     result.outcome = Outcome::Closed;
     result.detail = format!("no answer to connect within {MAX_FRAMES} frames");
+    Retry::No
+}
+
+fn hello_ok(frame: &Value, result: &mut ProbeResult) {
+    result.outcome = Outcome::HelloOk;
+    result.server_version = frame
+        .pointer("/payload/server/version")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    result.protocol = frame.pointer("/payload/protocol").and_then(Value::as_u64);
+    result.detail = format!(
+        "hello-ok from OpenClaw {} (protocol {})",
+        result.server_version.as_deref().unwrap_or("?"),
+        result
+            .protocol
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "?".into())
+    );
+}
+
+/// An error response: its codes, the close frame that follows, one outcome.
+async fn refused(ws: &mut Ws, frame: &Value, result: &mut ProbeResult) -> Retry {
+    let error = frame.get("error").cloned().unwrap_or(Value::Null);
+    let text = |pointer: &str| {
+        error
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    result.detail_code = text("/details/code").or_else(|| text("/code"));
+    result.request_id = text("/details/requestId");
+    result.pairing_reason = text("/details/reason");
+    let message = text("/message").unwrap_or_default();
+    let retry_after = error
+        .pointer("/details/retryAfterMs")
+        .or_else(|| error.get("retryAfterMs"))
+        .and_then(Value::as_u64);
+    // The close frame follows the error response; a server that keeps the socket open
+    // does not turn a clear refusal into a timeout.
+    let _ = tokio::time::timeout(Duration::from_millis(1000), next_json(ws, result)).await;
+    if result.reason.is_none() && !message.is_empty() {
+        result.reason = Some(message);
+    }
+    classify_refusal(result, &error);
+    if result.outcome == Outcome::GatewayStarting {
+        return Retry::After(Duration::from_millis(retry_after.unwrap_or(500)));
+    }
     Retry::No
 }
 
@@ -446,220 +453,6 @@ async fn next_json(ws: &mut Ws, result: &mut ProbeResult) -> Option<Value> {
     }
 }
 
-fn classify_close(result: &mut ProbeResult, code: u16, reason: &str) {
-    let lower = reason.to_ascii_lowercase();
-    let (outcome, detail) = if code == 1013 || lower.contains("gateway starting") {
-        (
-            Outcome::GatewayStarting,
-            "the gateway is still starting (1013); retrying".to_string(),
-        )
-    } else if code == 1002 || lower.contains("protocol mismatch") {
-        (
-            Outcome::ProtocolMismatch,
-            format!("close {code} {reason}: the gateway does not speak protocol 3–4"),
-        )
-    } else if lower.starts_with("pairing required") {
-        (Outcome::PairingRequired, format!("close {code} {reason}"))
-    } else if lower.starts_with("unauthorized") {
-        (Outcome::AuthFailed, format!("close {code} {reason}"))
-    } else if lower.contains("device identity required") {
-        (
-            Outcome::DeviceIdentityRequired,
-            format!("close {code} {reason}"),
-        )
-    } else {
-        (Outcome::Closed, format!("close {code} {reason}"))
-    };
-    result.outcome = outcome;
-    result.detail = detail;
-    if outcome == Outcome::PairingRequired && result.request_id.is_none() {
-        result.request_id = request_id_in(reason);
-    }
-}
-
-/// `pairing required: device is not approved yet (requestId: abc)` → `abc`.
-fn request_id_in(reason: &str) -> Option<String> {
-    let start = reason.find("requestId:")? + "requestId:".len();
-    let rest = reason[start..].trim_start();
-    let id: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    (!id.is_empty()).then_some(id)
-}
-
-/// Turns an error response (and the close that followed) into one outcome.
-fn classify_refusal(result: &mut ProbeResult, error: &Value) {
-    let code = result.detail_code.clone().unwrap_or_default();
-    let top = error
-        .get("code")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let reason = result.reason.clone().unwrap_or_default();
-    let by_code = match code.as_str() {
-        "PAIRING_REQUIRED" => Some(Outcome::PairingRequired),
-        c if c.starts_with("AUTH_") => Some(Outcome::AuthFailed),
-        "DEVICE_IDENTITY_REQUIRED" => Some(Outcome::DeviceIdentityRequired),
-        "PROTOCOL_MISMATCH" => Some(Outcome::ProtocolMismatch),
-        _ if top == "NOT_PAIRED" => Some(Outcome::PairingRequired),
-        _ if top == "UNAVAILABLE" => Some(Outcome::GatewayStarting),
-        _ => None,
-    };
-    if let Some(outcome) = by_code {
-        result.outcome = outcome;
-    } else if result.close_code.is_none() {
-        classify_close(result, 1008, &reason);
-    }
-    if result.outcome == Outcome::PairingRequired && result.request_id.is_none() {
-        result.request_id = request_id_in(&reason);
-    }
-    let close = result
-        .close_code
-        .map(|c| format!("close {c} "))
-        .unwrap_or_default();
-    result.detail = match result.outcome {
-        Outcome::PairingRequired => format!(
-            "{close}{reason}{}{}",
-            result
-                .pairing_reason
-                .as_ref()
-                .map(|r| format!(" (reason {r})"))
-                .unwrap_or_default(),
-            result
-                .request_id
-                .as_ref()
-                .map(|r| format!(", request {r}"))
-                .unwrap_or_default()
-        ),
-        _ => format!(
-            "{close}{reason}{}",
-            if code.is_empty() {
-                String::new()
-            } else {
-                format!(" ({code})")
-            }
-        ),
-    };
-}
-
-fn classify_upgrade_error(e: WsError, result: &mut ProbeResult) {
-    match e {
-        WsError::Http(response) => {
-            let status = response.status().as_u16();
-            result.http_status = Some(status);
-            let body = response.body().as_deref().unwrap_or_default();
-            let body_json: Option<Value> = serde_json::from_slice(body).ok();
-            let error_type = body_json
-                .as_ref()
-                .and_then(|v| v.pointer("/error/type"))
-                .and_then(Value::as_str);
-            if (200..300).contains(&status) {
-                result.outcome = Outcome::UpgradeNotPerformed;
-                let html = response
-                    .headers()
-                    .get("content-type")
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.contains("text/html"));
-                result.detail = format!(
-                    "HTTP {status}{} instead of 101 Switching Protocols: the proxy does not pass the Upgrade/Connection headers",
-                    if html {
-                        " with an HTML page (the Control UI)"
-                    } else {
-                        ""
-                    }
-                );
-            } else if (300..400).contains(&status) {
-                result.outcome = Outcome::Redirected;
-                result.location = response
-                    .headers()
-                    .get("location")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string);
-                result.detail = format!(
-                    "HTTP {status} redirect to {} (an SSO portal such as YunoHost's in front of the gateway?)",
-                    result.location.as_deref().unwrap_or("(no Location)")
-                );
-            } else if status == 403 && error_type == Some("proxy_attribution_required") {
-                result.outcome = Outcome::ProxyAttributionRequired;
-                result.detail = "HTTP 403 proxy_attribution_required: the gateway does not trust the proxy's forwarding headers".into();
-            } else {
-                result.outcome = Outcome::HttpError;
-                result.detail = match status {
-                    502 => "HTTP 502 Bad Gateway: the proxy cannot reach the gateway (upstream down or wrong address/port)".into(),
-                    504 => "HTTP 504 Gateway Timeout: the proxy's upstream does not answer".into(),
-                    s => format!("HTTP {s} instead of 101 Switching Protocols"),
-                };
-            }
-        }
-        WsError::Protocol(
-            tokio_tungstenite::tungstenite::error::ProtocolError::HandshakeIncomplete,
-        ) => {
-            result.outcome = Outcome::Closed;
-            result.detail =
-                "the server closed the connection in the middle of the WebSocket upgrade".into();
-        }
-        WsError::Protocol(p) => {
-            // tungstenite reports a 2xx answer to the upgrade as a protocol error.
-            let text = p.to_string();
-            if let Some(status) = status_in(&text) {
-                result.http_status = Some(status);
-            }
-            if text.contains("200")
-                || text.to_ascii_lowercase().contains("switching")
-                || result.http_status.is_some_and(|s| (200..300).contains(&s))
-            {
-                result.outcome = Outcome::UpgradeNotPerformed;
-                result.detail = format!(
-                    "the answer to the upgrade was not 101 ({text}): the proxy does not pass Upgrade/Connection"
-                );
-            } else {
-                result.outcome = Outcome::NotOpenclaw;
-                result.detail = format!("not a WebSocket server: {text}");
-            }
-        }
-        WsError::Tls(t) => {
-            result.outcome = Outcome::TlsError;
-            result.detail = match t {
-                tokio_tungstenite::tungstenite::error::TlsError::Rustls(r) => {
-                    super::tls::describe(&r)
-                }
-                other => other.to_string(),
-            };
-        }
-        WsError::Io(io) => {
-            if let Some(r) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-            {
-                result.outcome = Outcome::TlsError;
-                result.detail = super::tls::describe(r);
-            } else if io.kind() == std::io::ErrorKind::InvalidData {
-                result.outcome = Outcome::TlsError;
-                result.detail = format!("TLS failed: {}", short_io(&io));
-            } else {
-                result.outcome = Outcome::Closed;
-                result.detail = format!(
-                    "the connection failed during the upgrade: {}",
-                    short_io(&io)
-                );
-            }
-        }
-        WsError::Capacity(c) => {
-            result.outcome = Outcome::NotOpenclaw;
-            result.detail = format!("oversized answer to the upgrade: {c}");
-        }
-        other => {
-            result.outcome = Outcome::Closed;
-            result.detail = format!("the upgrade failed: {other}");
-        }
-    }
-}
-
-fn status_in(text: &str) -> Option<u16> {
-    text.split(|c: char| !c.is_ascii_digit())
-        .find_map(|t| t.parse::<u16>().ok().filter(|s| (100..600).contains(s)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -672,17 +465,5 @@ mod tests {
             !may_send_secret(false, false),
             "plain ws:// to another host never carries the token"
         );
-    }
-
-    #[test]
-    fn request_ids_are_read_from_close_reasons() {
-        assert_eq!(
-            request_id_in(
-                "pairing required: device is not approved yet (requestId: 00fd7b50-9669-45d7)"
-            )
-            .as_deref(),
-            Some("00fd7b50-9669-45d7")
-        );
-        assert_eq!(request_id_in("pairing required"), None);
     }
 }

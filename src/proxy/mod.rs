@@ -6,6 +6,7 @@ pub mod lua_block;
 pub mod nginx;
 pub mod nginx_bin;
 pub mod nginx_syntax;
+pub mod patch;
 
 use crate::error::Result;
 use std::path::{Path, PathBuf};

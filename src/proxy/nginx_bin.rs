@@ -2,12 +2,12 @@
 //! (Debian's `/usr/sbin` is not on an ordinary user's PATH, nor on cron's or systemd's). Every
 //! run is bounded in time and output; a failure carries nginx's own `emerg` / `error` line.
 
+use crate::process::{self, ProcessError};
 use std::ffi::OsStr;
-use std::io::Read;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Where nginx is looked for after PATH, in order.
 pub const CANDIDATES: [&str; 4] = [
@@ -100,63 +100,30 @@ fn run_bin(
         cmd.arg("-c")
             .arg(std::path::absolute(main).unwrap_or_else(|_| main.to_path_buf()));
     }
-    let mut child = cmd
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| NginxError::Spawn(format!("cannot run {described}: {e}")))?;
-    let drain = |pipe: Option<Box<dyn Read + Send>>, max: u64| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            if let Some(p) = pipe {
-                let _ = p.take(max + 1).read_to_end(&mut buf);
-            }
-            buf
-        })
-    };
-    let out = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        MAX_STDOUT,
-    );
-    let err = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-        MAX_STDERR,
-    );
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() >= deadline => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(NginxError::Failed(format!(
-                    "{described} did not finish within {} s and was stopped",
-                    timeout.as_secs()
-                )));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(NginxError::Spawn(format!("{described}: {e}"))),
+    cmd.args(args);
+    let ran = match process::run_captured(cmd, timeout, MAX_STDOUT, MAX_STDERR) {
+        Ok(ran) => ran,
+        Err(ProcessError::Timeout(_)) => {
+            return Err(NginxError::Failed(format!(
+                "{described} did not finish within {} s and was stopped",
+                timeout.as_secs()
+            )));
         }
+        Err(ProcessError::Spawn(e)) => {
+            return Err(NginxError::Spawn(format!("cannot run {described}: {e}")));
+        }
+        Err(e) => return Err(NginxError::Spawn(format!("{described}: {e}"))),
     };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = String::from_utf8_lossy(&err.join().unwrap_or_default()).into_owned();
-    if !status.success() {
-        return Err(NginxError::Failed(failure(&stderr, status)));
+    if !ran.status.success() {
+        let stderr = String::from_utf8_lossy(&ran.stderr);
+        return Err(NginxError::Failed(failure(&stderr, ran.status)));
     }
-    if stdout.len() as u64 > MAX_STDOUT {
+    if ran.stdout_over {
         return Err(NginxError::Failed(format!(
             "{described} printed more than {MAX_STDOUT} bytes"
         )));
     }
-    Ok(stdout)
+    Ok(ran.stdout)
 }
 
 /// nginx's line with `emerg` or `error`, else its trimmed stderr, else the exit status.

@@ -59,7 +59,7 @@ pub fn render(report: &Report) -> String {
                 let written = fix.written.iter().find(|w| w.path == d.path || same_file(&w.path, &d.path));
                 json!({
                     "path": d.path,
-                    "diff": super::super::fix::diff::unified(&d.old, &d.new, &file_name(&d.path), &super::style::Style::plain()),
+                    "diff": super::diff::unified(&d.old, &d.new, &file_name(&d.path), &super::style::Style::plain()),
                     "backup": written.and_then(|w| w.backup.clone()),
                     "written": written.is_some(),
                 })

@@ -1,5 +1,6 @@
 //! One `Report` value per run, rendered last as text or JSON.
 
+pub mod diff;
 pub mod json;
 pub mod junit;
 pub mod prometheus;
@@ -8,7 +9,8 @@ pub mod text;
 
 use crate::checks::{CheckResult, Finding, Severity};
 use crate::config::{Discovered, Format};
-use crate::fix::Patch;
+pub use crate::fix::{FileDiff, FixOutcome, Patch, Written};
+pub use crate::repair::{Approval, RepairOutcome, RestartOutcome};
 use serde::Serialize;
 use std::path::PathBuf;
 
@@ -44,34 +46,6 @@ impl Summary {
 }
 
 #[derive(Debug, Clone)]
-pub struct FileDiff {
-    pub path: PathBuf,
-    pub old: String,
-    pub new: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct Written {
-    pub path: PathBuf,
-    pub backup: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone)]
-pub struct FixOutcome {
-    pub patches: Vec<Patch>,
-    pub diffs: Vec<FileDiff>,
-    /// Something was written (`--apply`, or `--apply-proxy` with nginx changes).
-    pub applied: bool,
-    pub written: Vec<Written>,
-    /// Files with changes shown but not written (e.g. the config's with `--apply-proxy` only).
-    pub pending: Vec<PathBuf>,
-    /// Findings present before the patches and gone after (only with `--apply`).
-    pub resolved: Vec<Finding>,
-    /// Findings before the patches (the report's `findings` are those after).
-    pub before: Vec<Finding>,
-}
-
-#[derive(Debug, Clone)]
 pub struct Report {
     pub command: &'static str,
     pub discovered: Discovered,
@@ -91,40 +65,6 @@ pub struct Report {
     pub logs: Option<crate::openclaw::log::LogEvidence>,
     /// `fix --restart` / `--approve-repairs`: what was done and the verification.
     pub repair: Option<RepairOutcome>,
-}
-
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct RestartOutcome {
-    pub command: String,
-    pub ok: bool,
-    pub elapsed_ms: u64,
-    /// The local probe answered hello-ok again within --timeout.
-    pub came_back: bool,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Approval {
-    pub request_id: String,
-    pub device_id: String,
-    pub remote_ip: Option<String>,
-    pub scopes: Vec<String>,
-    pub ok: bool,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct RepairOutcome {
-    pub restart: Option<RestartOutcome>,
-    pub approved: Vec<Approval>,
-    /// New devices seen while approving (listed, never approved).
-    pub left_alone: Vec<crate::openclaw::devices::PendingRequest>,
-    /// "fixed", "still failing: …" or "gateway did not come back: …".
-    pub verdict: Option<String>,
-    pub fixed: Vec<String>,
-    pub still_failing: Vec<String>,
-    /// The gateway did not answer hello-ok after the restart.
-    pub gateway_down: bool,
 }
 
 impl Report {

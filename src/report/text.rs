@@ -429,7 +429,7 @@ fn render_fix(report: &Report, fix: &super::FixOutcome, opts: &TextOptions, out:
     }
     if !opts.quiet {
         for d in &fix.diffs {
-            out.push_str(&crate::fix::diff::unified(
+            out.push_str(&super::diff::unified(
                 &d.old,
                 &d.new,
                 &file_name(&d.path),

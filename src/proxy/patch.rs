@@ -1,57 +1,35 @@
-//! nginx patches in `fix`: the proposed insertions per file, shown as diffs, and with
-//! `--apply-proxy` written together with the config's patches, tested with `nginx -t` and
-//! rolled back when the test fails.
+//! nginx patches: the insertions the analysis proposes, per file, as bytes (a byte that is
+//! not UTF-8 is kept exactly); the checks before the first write (an nginx to test with, that
+//! reads every patched file); and after the write `nginx -t`, whose failure makes the caller
+//! roll every file back, then the optional reload.
 
-use super::run::FixContext;
-use super::transaction::Change;
-use crate::cli::FixArgs;
-use crate::config::ConfigSet;
+use super::ProxyFacts;
+use super::analyze::ProxyIssue;
 use crate::error::{Error, Result};
-use crate::report::Report;
 use std::path::PathBuf;
 
-/// The nginx side of a fix: the changes and the main file (for `nginx -c`).
-#[derive(Debug, Default)]
-pub struct ProxyPlan {
-    pub changes: Vec<Change>,
-    pub main: Option<PathBuf>,
+/// One nginx file before and after its patch.
+#[derive(Debug, Clone)]
+pub struct ProxyChange {
+    pub path: PathBuf,
+    pub old: Vec<u8>,
+    pub new: Vec<u8>,
 }
 
-/// The nginx changes for the gateway's locations: read from `--proxy-config`, else (with
-/// `--apply-proxy`) from what nginx itself says.
-pub fn plan(
-    args: &FixArgs,
-    cfg: &ConfigSet,
-    ctx: &FixContext,
-    report: &mut Report,
-) -> Result<ProxyPlan> {
-    if !args.apply_proxy && args.probe.proxy_config.is_empty() {
-        return Ok(ProxyPlan::default());
-    }
-    let facts = if args.probe.proxy_config.is_empty() {
-        match crate::gather::proxy(&[], true) {
-            Some(Ok(f)) => f,
-            Some(Err(e)) => {
-                return Err(Error::Usage(format!(
-                    "cannot read the proxy configuration: {e}"
-                )));
-            }
-            None => {
-                return Err(Error::Usage(
-                    "no nginx configuration found: pass --proxy-config PATH".into(),
-                ));
-            }
-        }
-    } else {
-        crate::proxy::load_paths(&args.probe.proxy_config)?
-    };
-    let view =
-        crate::config::view::GatewayView::new(cfg, ctx.env, report.discovered.profile.as_deref());
-    let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
+/// The nginx side of a fix: the changes, the main file (for `nginx -c`), and a note per file
+/// saying what it gets and why.
+#[derive(Debug, Default)]
+pub struct ProxyPlan {
+    pub changes: Vec<ProxyChange>,
+    pub main: Option<PathBuf>,
+    pub notes: Vec<String>,
+}
+
+/// The changes that settle `issues` in the files of `facts`.
+pub fn plan(facts: ProxyFacts, issues: &[ProxyIssue]) -> ProxyPlan {
     let mut out = ProxyPlan::default();
     for (i, file) in facts.tree.files.iter().enumerate() {
-        // Bytes: a byte that is not UTF-8 (a Latin-1 comment) is kept exactly.
-        let Some((old, new)) = crate::proxy::analyze::patch(&facts.tree, &issues, i) else {
+        let Some((old, new)) = super::analyze::patch(&facts.tree, issues, i) else {
             continue;
         };
         let inserted: Vec<String> = issues
@@ -64,31 +42,29 @@ pub fn plan(
             .filter(|x| x.file == i)
             .map(|x| x.id)
             .collect();
-        report.notes.push(format!(
+        out.notes.push(format!(
             "nginx: {} gets {} for {}",
             file.path.display(),
             inserted.join(" "),
             ids.join(", ")
         ));
-        out.changes.push(Change {
+        out.changes.push(ProxyChange {
             path: file.path.clone(),
             old,
             new,
-            hidden_backup: true,
         });
     }
     if let Some(main) = facts.main {
-        report
-            .notes
+        out.notes
             .push(format!("nginx: main configuration {}", main.display()));
         out.main = Some(main);
     }
-    Ok(out)
+    out
 }
 
 /// Runs nginx with `args` (and `-c main`); `Err` carries nginx's own error line.
 pub fn nginx(main: Option<&std::path::Path>, args: &[&str]) -> std::result::Result<(), String> {
-    crate::proxy::nginx_bin::run(main, args).map_err(|e| e.to_string())
+    super::nginx_bin::run(main, args).map_err(|e| e.to_string())
 }
 
 /// Before the first write: `--apply-proxy` with changes needs an nginx to test them with,
@@ -96,16 +72,16 @@ pub fn nginx(main: Option<&std::path::Path>, args: &[&str]) -> std::result::Resu
 /// `nginx -t` reads nginx's own main file, so every file to patch must be in its `nginx -T`
 /// dump, else nothing is written (a vhost outside it would pass any test).
 pub fn require_nginx(plan: &ProxyPlan) -> Result<()> {
-    if crate::proxy::nginx_bin::find().is_none() {
+    if super::nginx_bin::find().is_none() {
         return Err(Error::Usage(format!(
             "{}: --apply-proxy tests every patch with nginx -t; nothing was written",
-            crate::proxy::nginx_bin::not_found()
+            super::nginx_bin::not_found()
         )));
     }
     if plan.main.is_some() || plan.changes.is_empty() {
         return Ok(());
     }
-    let (read, says) = match crate::proxy::nginx_bin::output(None, &["-T"]) {
+    let (read, says) = match super::nginx_bin::output(None, &["-T"]) {
         Ok(dump) => {
             let files = dumped_files(&dump);
             let says = files.first().map_or_else(
@@ -148,13 +124,13 @@ fn dumped_files(dump: &[u8]) -> Vec<PathBuf> {
 /// requested reload failed (the files stay: they are tested, only not live; `not_live` is
 /// the error to return).
 pub fn test_and_reload(
-    args: &FixArgs,
     main: Option<&std::path::Path>,
+    reload: bool,
     notes: &mut Vec<String>,
 ) -> std::result::Result<Option<String>, String> {
     nginx(main, &["-t", "-q"])?;
     notes.push("nginx: configuration test (nginx -t) passed".into());
-    if args.reload_proxy {
+    if reload {
         match nginx(main, &["-s", "reload"]) {
             Ok(()) => notes.push("nginx: reloaded (nginx -s reload)".into()),
             Err(e) => return Ok(Some(e)),
@@ -166,20 +142,4 @@ pub fn test_and_reload(
         );
     }
     Ok(None)
-}
-
-/// A requested reload that failed after the files were written and `nginx -t` passed: an
-/// error (exit 2) that says so and names what was written, which stays.
-pub fn not_live(reload: &str, written: &[super::apply::Written]) -> Error {
-    let files: Vec<String> = written
-        .iter()
-        .map(|w| match &w.backup {
-            Some(b) => format!("{} (backup {})", w.path.display(), b.display()),
-            None => w.path.display().to_string(),
-        })
-        .collect();
-    Error::Usage(format!(
-        "nginx: reload failed: {reload}; the new configuration is written and tested but not live (wrote {}): reload nginx yourself (systemctl reload nginx)",
-        files.join(", ")
-    ))
 }

@@ -2,12 +2,10 @@
 //! devices asking for more) by exact id, re-listing right before each approval; new devices
 //! are listed, never approved.
 
-use super::run::FixContext;
+use super::{Approval, RepairContext, RepairOutcome};
 use crate::cli::FixArgs;
-use crate::error::Result;
 use crate::gather;
 use crate::openclaw::devices::{self, PendingRequest};
-use crate::report::{Approval, RepairOutcome, Report};
 use std::io::{BufRead, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,13 +40,8 @@ fn ask(question: &str) -> bool {
     matches!(line.trim(), "y" | "Y" | "yes" | "YES")
 }
 
-pub fn approve_repairs(
-    args: &FixArgs,
-    ctx: &FixContext,
-    report: &Report,
-    repair: &mut RepairOutcome,
-) -> Result<()> {
-    let state_dir = report.discovered.state_dir.clone();
+pub fn approve_repairs(args: &FixArgs, ctx: &RepairContext, repair: &mut RepairOutcome) {
+    let state_dir = ctx.discovered.state_dir.clone();
     let until = Instant::now() + args.watch.unwrap_or(Duration::ZERO);
     let interrupted = if args.watch.is_some() {
         Some(interrupt_flag())
@@ -119,7 +112,6 @@ pub fn approve_repairs(
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
-    Ok(())
 }
 
 /// Approves one repair request by exact id, re-listing right before (a retry by the same
@@ -127,7 +119,7 @@ pub fn approve_repairs(
 fn approve_one(
     r: &PendingRequest,
     args: &FixArgs,
-    ctx: &FixContext,
+    ctx: &RepairContext,
     state_dir: &std::path::Path,
     spinner: Option<&indicatif::ProgressBar>,
 ) -> Approval {

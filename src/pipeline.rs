@@ -1,0 +1,249 @@
+//! The one pipeline `check` and `fix` both run: discover the config → load it → gather facts
+//! → run the pure checks (through `--only`/`--skip`). `fix` runs the same steps again after
+//! writing (`check_again`), so the verification is the pipeline, not a copy of it.
+
+use crate::checks::select::Selector;
+use crate::checks::{CheckResult, Facts, Finding};
+use crate::cli::{CheckArgs, FixArgs, GlobalArgs, ProbeArgs};
+use crate::config::document::MAX_CONFIG_BYTES;
+use crate::config::view::GatewayView;
+use crate::config::{ConfigSet, Discovered, DiscoveryFlags, Env};
+use crate::error::{Error, Result};
+use crate::gather::{self, Gathered};
+use crate::openclaw::cli::OpenclawCli;
+use crate::probe::ProbeResult;
+use crate::proxy::ProxyFacts;
+use crate::proxy::analyze::ProxyIssue;
+use crate::redact::Redactor;
+use crate::report::ConfigInfo;
+
+/// A run's inputs once discovered and loaded: everything later steps read.
+pub struct Pipeline<'a> {
+    pub env: &'a Env,
+    pub discovered: Discovered,
+    /// `None` when no config was found (a finding) or with `--no-config`.
+    pub cfg: Option<ConfigSet>,
+    pub openclaw: OpenclawCli,
+    pub selector: Selector,
+    pub no_config: bool,
+    /// No spinners (JSON output, `-q`).
+    pub quiet_progress: bool,
+}
+
+/// The checks run again on what is on disk after `fix` wrote.
+pub struct Rechecked {
+    pub cfg: ConfigSet,
+    pub checks: Vec<CheckResult>,
+    pub findings: Vec<Finding>,
+    pub probes: Option<Vec<ProbeResult>>,
+}
+
+impl<'a> Pipeline<'a> {
+    /// Discovers and loads the config (none with `--no-config`); its secrets join `redactor`.
+    pub fn start(
+        g: &GlobalArgs,
+        env: &'a Env,
+        selector: Selector,
+        no_config: bool,
+        redactor: &mut Redactor,
+    ) -> Result<Pipeline<'a>> {
+        let discovered = if no_config {
+            no_config_discovered()
+        } else {
+            let flags = DiscoveryFlags {
+                config: g.config.clone(),
+                profile: g.profile.clone(),
+                state_dir: g.state_dir.clone(),
+            };
+            crate::config::discovery::discover(&flags, env)?
+        };
+        let cfg = if no_config { None } else { load(&discovered)? };
+        if let Some(cfg) = &cfg {
+            redactor.add_config(cfg);
+        }
+        let openclaw = OpenclawCli::new(
+            g.openclaw.clone(),
+            &discovered.state_dir,
+            discovered.path.as_deref(),
+            discovered.profile.as_deref(),
+            g.openclaw_timeout,
+        );
+        Ok(Pipeline {
+            env,
+            discovered,
+            cfg,
+            openclaw,
+            selector,
+            no_config,
+            quiet_progress: g.quiet || g.format == crate::cli::OutputFormat::Json,
+        })
+    }
+
+    /// The facts `check` looks at (probes, devices, logs, proxy files).
+    pub fn gather_for_check(&self, args: &CheckArgs, redactor: &mut Redactor) -> Result<Gathered> {
+        gather::for_check(
+            args,
+            &gather::Context {
+                cfg: self.cfg.as_ref(),
+                discovered: &self.discovered,
+                env: self.env,
+                openclaw: &self.openclaw,
+                quiet_progress: self.quiet_progress,
+            },
+            redactor,
+        )
+    }
+
+    /// Every check on `cfg` and the gathered facts, then `--only`/`--skip`.
+    pub fn check(
+        &self,
+        cfg: Option<&ConfigSet>,
+        gathered: &Gathered,
+    ) -> (Vec<CheckResult>, Vec<Finding>) {
+        let (mut checks, mut findings) = crate::checks::run(&Facts {
+            discovered: &self.discovered,
+            config: cfg,
+            env: self.env,
+            probes: gathered.probes.as_deref(),
+            insecure: gathered.insecure,
+            devices: gathered.devices.as_ref(),
+            proxy: gathered.proxy.as_ref(),
+            logs: gathered
+                .logs
+                .as_ref()
+                .map(|l| (l, gathered.log_window.as_str())),
+            now_ms: gather::now_ms(),
+            not_gathered: &gathered.not_gathered,
+        });
+        self.selector
+            .apply(&mut checks, &mut findings, self.no_config);
+        (checks, findings)
+    }
+
+    /// The config as it is on disk now (after `fix` wrote); its secrets join `redactor`.
+    pub fn reload(&self, redactor: &mut Redactor) -> Result<ConfigSet> {
+        let Some(cfg) = &self.cfg else {
+            return Err(Error::Usage("no config to reload".into()));
+        };
+        let reloaded = ConfigSet::load(&cfg.main().path, MAX_CONFIG_BYTES)?;
+        redactor.add_config(&reloaded);
+        Ok(reloaded)
+    }
+
+    /// The verification after `fix`: every check again on `cfg`, with the probes of `probe`
+    /// when given (a running gateway only reads `gateway.*` after a restart, so probes are
+    /// asked for only after a restart or approvals).
+    pub fn check_again(
+        &self,
+        cfg: ConfigSet,
+        probe: Option<&ProbeArgs>,
+        redactor: &mut Redactor,
+    ) -> Result<Rechecked> {
+        let mut gathered = Gathered::for_fix();
+        if let Some(args) = probe {
+            gathered.not_gathered.retain(|(area, _)| *area != "probes");
+            let probes = gather::probes(
+                args,
+                false,
+                Some(&cfg),
+                &self.discovered,
+                self.env,
+                redactor,
+                self.quiet_progress,
+                None,
+            )?;
+            gathered.insecure = args.insecure;
+            gathered.probes = Some(probes);
+        }
+        let (checks, findings) = self.check(Some(&cfg), &gathered);
+        Ok(Rechecked {
+            cfg,
+            checks,
+            findings,
+            probes: gathered.probes.take(),
+        })
+    }
+
+    /// What `fix` patches in nginx: the proxy files (`--proxy-config`, else with
+    /// `--apply-proxy` what nginx itself says) and the proxy checks' issues in them. `None`
+    /// when neither flag asks for nginx.
+    pub fn proxy_for_fix(
+        &self,
+        args: &FixArgs,
+        cfg: &ConfigSet,
+    ) -> Result<Option<(ProxyFacts, Vec<ProxyIssue>)>> {
+        if !args.apply_proxy && args.probe.proxy_config.is_empty() {
+            return Ok(None);
+        }
+        let facts = if args.probe.proxy_config.is_empty() {
+            match gather::proxy(&[], true) {
+                Some(Ok(f)) => f,
+                Some(Err(e)) => {
+                    return Err(Error::Usage(format!(
+                        "cannot read the proxy configuration: {e}"
+                    )));
+                }
+                None => {
+                    return Err(Error::Usage(
+                        "no nginx configuration found: pass --proxy-config PATH".into(),
+                    ));
+                }
+            }
+        } else {
+            crate::proxy::load_paths(&args.probe.proxy_config)?
+        };
+        let view = GatewayView::new(cfg, self.env, self.discovered.profile.as_deref());
+        let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
+        Ok(Some((facts, issues)))
+    }
+
+    pub fn repair_context(&self) -> crate::repair::RepairContext<'_> {
+        crate::repair::RepairContext {
+            env: self.env,
+            openclaw: &self.openclaw,
+            discovered: &self.discovered,
+            quiet_progress: self.quiet_progress,
+        }
+    }
+
+    /// The report's `config` block for `cfg`.
+    pub fn config_info(&self, cfg: &ConfigSet) -> ConfigInfo {
+        ConfigInfo {
+            path: cfg.main().path.clone(),
+            format: cfg.main().format,
+            source: self.discovered.source,
+            reason: self.discovered.reason.clone(),
+            legacy: self.discovered.legacy.clone(),
+            includes: cfg.docs[1..].iter().map(|d| d.path.clone()).collect(),
+        }
+    }
+}
+
+fn no_config_discovered() -> Discovered {
+    Discovered {
+        path: None,
+        source: "--no-config",
+        reason: "--no-config: probes only".into(),
+        legacy: None,
+        explicit: false,
+        profile: None,
+        state_dir: std::path::PathBuf::new(),
+        searched: vec![],
+    }
+}
+
+/// Loads the discovered config; `None` when discovery found none (a finding, not an error).
+fn load(discovered: &Discovered) -> Result<Option<ConfigSet>> {
+    let Some(path) = &discovered.path else {
+        return Ok(None);
+    };
+    if discovered.explicit && !path.exists() && std::fs::symlink_metadata(path).is_err() {
+        return Err(Error::Usage(format!(
+            "{}: no such file (named by {})",
+            path.display(),
+            discovered.source
+        )));
+    }
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+    ConfigSet::load(&path, MAX_CONFIG_BYTES).map(Some)
+}
