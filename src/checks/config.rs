@@ -59,56 +59,9 @@ impl Kind {
 }
 
 pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
-    for name in LEGACY_ENV {
-        if facts.env.get(name).is_some() {
-            let new = name.replace("CLAWDBOT_", "OPENCLAW_");
-            out.push(
-                Finding::new(
-                    "config.legacy_env",
-                    Severity::Warning,
-                    format!(
-                        "{name} is set, but OpenClaw ignores CLAWDBOT_* variables since 2026.3.22"
-                    ),
-                )
-                .path(&format!("env:{name}"))
-                .hint(format!(
-                    "rename it to {new} where it is set (shell profile, service unit, .env)"
-                )),
-            );
-        }
-    }
+    legacy_env(facts, out);
     let Some(cfg) = facts.config else {
-        // "looked in A, B for x.json, y.json": the directories once, the names once.
-        let mut dirs: Vec<String> = Vec::new();
-        let mut names: Vec<String> = Vec::new();
-        for p in &facts.discovered.searched {
-            let dir = p
-                .parent()
-                .map(|d| d.display().to_string())
-                .unwrap_or_default();
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if !dirs.contains(&dir) {
-                dirs.push(dir);
-            }
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        out.push(
-            Finding::new(
-                "config.not_found",
-                Severity::Error,
-                format!("no OpenClaw config found ({})", facts.discovered.reason),
-            )
-            .hint(format!(
-                "looked in {} for {}; name the file with --config or OPENCLAW_CONFIG_PATH",
-                dirs.join(", "),
-                names.join(", ")
-            )),
-        );
+        out.push(not_found(facts));
         return;
     };
     let main = cfg.main();
@@ -119,33 +72,23 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
                 Severity::Warning,
                 format!("the config was found in a {legacy}, a former project name"),
             )
-            .at(Some(Location {
-                file: main.path.clone(),
-                line: 1,
-                column: 1,
-            }))
+            .at(Some(start_of(&main.path)))
             .hint("move it to ~/.openclaw/openclaw.json; old names are only found on old installs"),
         );
     }
-    for doc in &cfg.docs {
-        if doc.format == Format::Toml {
-            out.push(
-                Finding::new(
-                    "config.toml_not_loaded",
-                    Severity::Info,
-                    format!(
-                        "{} is TOML: the doctor checks it, but OpenClaw itself loads only JSON5",
-                        doc.path.display()
-                    ),
-                )
-                .at(Some(Location {
-                    file: doc.path.clone(),
-                    line: 1,
-                    column: 1,
-                }))
-                .hint("OpenClaw reads openclaw.json (JSON5); keep the two in step"),
-            );
-        }
+    for doc in cfg.docs.iter().filter(|d| d.format == Format::Toml) {
+        out.push(
+            Finding::new(
+                "config.toml_not_loaded",
+                Severity::Info,
+                format!(
+                    "{} is TOML: the doctor checks it, but OpenClaw itself loads only JSON5",
+                    doc.path.display()
+                ),
+            )
+            .at(Some(start_of(&doc.path)))
+            .hint("OpenClaw reads openclaw.json (JSON5); keep the two in step"),
+        );
     }
     for (id, doc) in cfg.docs.iter().enumerate() {
         duplicates(cfg, id, &doc.root, &mut Vec::new(), out);
@@ -164,6 +107,67 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
             .hint("move the value to gateway.auth.token (with auth.mode \"token\") and delete gateway.token"),
         );
     }
+}
+
+fn start_of(file: &std::path::Path) -> Location {
+    Location {
+        file: file.to_path_buf(),
+        line: 1,
+        column: 1,
+    }
+}
+
+fn legacy_env(facts: &Facts, out: &mut Vec<Finding>) {
+    for name in LEGACY_ENV {
+        if facts.env.get(name).is_some() {
+            let new = name.replace("CLAWDBOT_", "OPENCLAW_");
+            out.push(
+                Finding::new(
+                    "config.legacy_env",
+                    Severity::Warning,
+                    format!(
+                        "{name} is set, but OpenClaw ignores CLAWDBOT_* variables since 2026.3.22"
+                    ),
+                )
+                .path(&format!("env:{name}"))
+                .hint(format!(
+                    "rename it to {new} where it is set (shell profile, service unit, .env)"
+                )),
+            );
+        }
+    }
+}
+
+/// "looked in A, B for x.json, y.json": the directories once, the names once.
+fn not_found(facts: &Facts) -> Finding {
+    let mut dirs: Vec<String> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    for p in &facts.discovered.searched {
+        let dir = p
+            .parent()
+            .map(|d| d.display().to_string())
+            .unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Finding::new(
+        "config.not_found",
+        Severity::Error,
+        format!("no OpenClaw config found ({})", facts.discovered.reason),
+    )
+    .hint(format!(
+        "looked in {} for {}; name the file with --config or OPENCLAW_CONFIG_PATH",
+        dirs.join(", "),
+        names.join(", ")
+    ))
 }
 
 fn duplicates(

@@ -187,53 +187,51 @@ pub fn discover(flags: &DiscoveryFlags, env: &Env) -> Result<Discovered> {
         });
     }
 
+    let (dirs, source, why) = match (&explicit_state, &profile) {
+        (Some((dir, source)), _) => (
+            vec![dir.clone()],
+            *source,
+            format!("in the state dir named by {source}"),
+        ),
+        (None, Some(name)) => (
+            vec![state_dir.clone()],
+            "profile",
+            format!("in the state dir of profile {name:?}"),
+        ),
+        (None, None) => {
+            let home = home_dir(env)?;
+            let mut dirs = vec![home.join(".openclaw")];
+            dirs.extend(LEGACY_DIRS.iter().map(|d| home.join(d)));
+            (dirs, "default", "default location".to_string())
+        }
+    };
+    Ok(search(&dirs, source, why, profile, state_dir))
+}
+
+/// The first config file in `dirs` (in order, each with every file name OpenClaw reads).
+fn search(
+    dirs: &[PathBuf],
+    source: &'static str,
+    why: String,
+    profile: Option<String>,
+    state_dir: PathBuf,
+) -> Discovered {
     let mut searched = Vec::new();
-    let found = |dir: &Path, searched: &mut Vec<PathBuf>| -> Option<PathBuf> {
-        CONFIG_FILE_NAMES.iter().find_map(|name| {
-            let candidate = dir.join(name);
-            searched.push(candidate.clone());
+    for dir in dirs {
+        for name in CONFIG_FILE_NAMES {
+            let path = dir.join(name);
+            searched.push(path.clone());
             // Anything there is the config as far as OpenClaw goes (it would try to read it):
             // a FIFO or a directory is refused when loading, not passed over as "not found".
-            candidate.exists().then_some(candidate)
-        })
-    };
-
-    let (dirs, source, why): (Vec<PathBuf>, &'static str, String) =
-        match (&explicit_state, &profile) {
-            (Some((dir, source)), _) => (
-                vec![dir.clone()],
-                *source,
-                format!("in the state dir named by {source}"),
-            ),
-            (None, Some(name)) => (
-                vec![state_dir.clone()],
-                "profile",
-                format!("in the state dir of profile {name:?}"),
-            ),
-            (None, None) => {
-                let home = home_dir(env)?;
-                let mut dirs = vec![home.join(".openclaw")];
-                dirs.extend(LEGACY_DIRS.iter().map(|d| home.join(d)));
-                (dirs, "default", "default location".to_string())
+            if !path.exists() {
+                continue;
             }
-        };
-
-    for dir in &dirs {
-        if let Some(path) = found(dir, &mut searched) {
-            let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let legacy = if LEGACY_DIRS.contains(&dir_name) {
-                Some(format!("legacy directory ~/{dir_name}"))
-            } else if file_name != "openclaw.json" && file_name != "openclaw.toml" {
-                Some(format!("legacy file name {file_name}"))
-            } else {
-                None
-            };
+            let legacy = legacy_of(dir, name);
             let (source, reason) = match &legacy {
                 Some(what) if source == "default" => ("legacy", format!("found in a {what}")),
                 _ => (source, why.clone()),
             };
-            return Ok(Discovered {
+            return Discovered {
                 path: Some(path),
                 source,
                 reason,
@@ -242,10 +240,10 @@ pub fn discover(flags: &DiscoveryFlags, env: &Env) -> Result<Discovered> {
                 profile,
                 state_dir: dir.clone(),
                 searched,
-            });
+            };
         }
     }
-    Ok(Discovered {
+    Discovered {
         path: None,
         source,
         reason: why,
@@ -254,7 +252,19 @@ pub fn discover(flags: &DiscoveryFlags, env: &Env) -> Result<Discovered> {
         profile,
         state_dir,
         searched,
-    })
+    }
+}
+
+/// Why a config found at `dir/file_name` is a legacy one, if it is.
+fn legacy_of(dir: &Path, file_name: &str) -> Option<String> {
+    let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if LEGACY_DIRS.contains(&dir_name) {
+        Some(format!("legacy directory ~/{dir_name}"))
+    } else if file_name != "openclaw.json" && file_name != "openclaw.toml" {
+        Some(format!("legacy file name {file_name}"))
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -97,85 +97,9 @@ impl ConfigSet {
             first.0 = ROOT_KEY;
         }
         for (object_start, value) in sites {
-            let including = self.docs[doc].path.clone();
-            let paths: Vec<(&str, &Node)> = match &value.value {
-                NodeValue::String { value: s, .. } => vec![(s.as_str(), &value)],
-                NodeValue::Array(items) => {
-                    let mut paths = Vec::new();
-                    for item in items {
-                        match item.value.as_str() {
-                            Some(s) => paths.push((s, item)),
-                            None => {
-                                return Err(self.error_at(
-                                    doc,
-                                    item.span.start,
-                                    format!(
-                                        "invalid $include entry: expected a path string, found {}",
-                                        item.value.type_name()
-                                    ),
-                                ));
-                            }
-                        }
-                    }
-                    paths
-                }
-                other => {
-                    return Err(self.error_at(
-                        doc,
-                        value.span.start,
-                        format!(
-                            "invalid $include: expected a path or a list of paths, found {}",
-                            other.type_name()
-                        ),
-                    ));
-                }
-            };
             let mut ids = Vec::new();
-            for (raw, node) in paths {
-                let base = including.parent().unwrap_or(Path::new("."));
-                let resolved = normalize(&base.join(raw));
-                if !resolved.starts_with(normalize(root_dir)) {
-                    return Err(self.error_at(
-                        doc,
-                        node.span.start,
-                        format!(
-                            "$include \"{raw}\" is outside the config directory {}; OpenClaw refuses it",
-                            root_dir.display()
-                        ),
-                    ));
-                }
-                if stack.contains(&resolved) {
-                    return Err(self.error_at(
-                        doc,
-                        node.span.start,
-                        format!(
-                            "$include cycle: {} includes {} again",
-                            including.display(),
-                            resolved.display()
-                        ),
-                    ));
-                }
-                if stack.len() > MAX_INCLUDE_DEPTH {
-                    return Err(self.error_at(
-                        doc,
-                        node.span.start,
-                        format!("$include nesting is deeper than OpenClaw's limit of {MAX_INCLUDE_DEPTH}"),
-                    ));
-                }
-                if self.docs.len() >= MAX_INCLUDED_FILES {
-                    return Err(self.error_at(
-                        doc,
-                        node.span.start,
-                        format!("more than {MAX_INCLUDED_FILES} included files"),
-                    ));
-                }
-                if !resolved.exists() {
-                    return Err(self.error_at(
-                        doc,
-                        node.span.start,
-                        format!("$include \"{raw}\": no such file {}", resolved.display()),
-                    ));
-                }
+            for (raw, node) in self.include_paths(doc, &value)? {
+                let resolved = self.include_target(doc, &raw, node, root_dir, stack)?;
                 let included = Document::load(&resolved, MAX_INCLUDE_BYTES)?;
                 self.docs.push(included);
                 let id = self.docs.len() - 1;
@@ -187,6 +111,80 @@ impl ConfigSet {
             self.includes.insert((doc, object_start), ids);
         }
         Ok(())
+    }
+
+    /// The paths an `$include` value names (a string or a list of strings), with the offset of
+    /// each for errors.
+    fn include_paths(&self, doc: DocId, value: &Node) -> Result<Vec<(String, usize)>> {
+        match &value.value {
+            NodeValue::String { value: s, .. } => Ok(vec![(s.clone(), value.span.start)]),
+            NodeValue::Array(items) => items
+                .iter()
+                .map(|item| match item.value.as_str() {
+                    Some(s) => Ok((s.to_string(), item.span.start)),
+                    None => Err(self.error_at(
+                        doc,
+                        item.span.start,
+                        format!(
+                            "invalid $include entry: expected a path string, found {}",
+                            item.value.type_name()
+                        ),
+                    )),
+                })
+                .collect(),
+            other => Err(self.error_at(
+                doc,
+                value.span.start,
+                format!(
+                    "invalid $include: expected a path or a list of paths, found {}",
+                    other.type_name()
+                ),
+            )),
+        }
+    }
+
+    /// Where an include of `raw` in `doc` points, refused as OpenClaw refuses it: outside the
+    /// config's directory, a cycle, too deep, too many files, missing.
+    fn include_target(
+        &self,
+        doc: DocId,
+        raw: &str,
+        at: usize,
+        root_dir: &Path,
+        stack: &[PathBuf],
+    ) -> Result<PathBuf> {
+        let including = &self.docs[doc].path;
+        let base = including.parent().unwrap_or(Path::new("."));
+        let resolved = normalize(&base.join(raw));
+        let refuse = |message: String| Err(self.error_at(doc, at, message));
+        if !resolved.starts_with(normalize(root_dir)) {
+            return refuse(format!(
+                "$include \"{raw}\" is outside the config directory {}; OpenClaw refuses it",
+                root_dir.display()
+            ));
+        }
+        if stack.contains(&resolved) {
+            return refuse(format!(
+                "$include cycle: {} includes {} again",
+                including.display(),
+                resolved.display()
+            ));
+        }
+        if stack.len() > MAX_INCLUDE_DEPTH {
+            return refuse(format!(
+                "$include nesting is deeper than OpenClaw's limit of {MAX_INCLUDE_DEPTH}"
+            ));
+        }
+        if self.docs.len() >= MAX_INCLUDED_FILES {
+            return refuse(format!("more than {MAX_INCLUDED_FILES} included files"));
+        }
+        if !resolved.exists() {
+            return refuse(format!(
+                "$include \"{raw}\": no such file {}",
+                resolved.display()
+            ));
+        }
+        Ok(resolved)
     }
 
     fn error_at(&self, doc: DocId, offset: usize, message: String) -> Error {

@@ -6,6 +6,7 @@ pub mod junit;
 pub mod prometheus;
 pub mod style;
 pub mod text;
+pub mod text_fix;
 
 use crate::checks::{CheckResult, Finding, Severity};
 use crate::config::{Discovered, Format};
