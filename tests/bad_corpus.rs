@@ -4,6 +4,10 @@
 //! of the case is byte-identical afterwards with nothing added beside it; config cases (and
 //! the runs that already read nginx files and logs) meet the manifest's `expect` exactly.
 
+mod common;
+
+use common::run;
+
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -222,7 +226,7 @@ fn stage(case: &Case, dir: &Path) -> String {
 }
 
 fn doctor(dir: &Path, run: &Run, target: &str) -> Output {
-    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
+    let mut cmd = run::isolated(dir);
     cmd.args(run.args)
         .args(["--format", "json", "--fail-on", "warning"]);
     match run.as_ {
@@ -230,13 +234,7 @@ fn doctor(dir: &Path, run: &Run, target: &str) -> Output {
         As::Proxy => cmd.args(["--config", "good/openclaw.json", "--proxy-config", target]),
         As::Log => cmd.args(["--config", "good/openclaw.json", "--log", target]),
     };
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap()
+    cmd.output().unwrap()
 }
 
 /// The contract every run meets, and the manifest's expectation on strict runs.

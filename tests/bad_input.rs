@@ -3,21 +3,17 @@
 //! for `check` and for `fix --apply` alike. The files are cases of the bad-input corpus
 //! (fixtures/bad/, swept whole by tests/bad_corpus.rs); here each message is checked exactly.
 
+mod common;
+
+use common::run;
+
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
 
 fn doctor(dir: &Path, args: &[&str]) -> Output {
-    assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap()
+    run::isolated(dir).args(args).output().unwrap()
 }
 
 /// Every file under `dir` with its bytes.
@@ -235,8 +231,7 @@ fn missing_directory_and_unreadable_config() {
             "openclaw-doctor: error: nope.json: no such file (named by --config)"
         );
     }
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args(["check"])
         .env_clear()
         .env("HOME", dir.path())

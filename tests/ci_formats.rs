@@ -12,19 +12,12 @@ use std::path::Path;
 const SEED: &str = r#"{ gateway: { mode: "local", bind: "local", auth: { token: "ci-token-abcdef0123456789" }, remote: { url: "https://claw.example.org" } } }"#;
 
 fn doctor(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
-    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
-    cmd.args(args).current_dir(dir).env_clear().env("HOME", dir);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        !stdout.contains("ci-token-abcdef0123456789")
-            && !stderr.contains("ci-token-abcdef0123456789")
-    );
-    (out.status.code(), stdout, stderr)
+    let mut cmd = common::run::isolated(dir);
+    // No PATH: neither an openclaw CLI nor an nginx of this host takes part.
+    cmd.args(args).env_remove("PATH").envs(env.iter().copied());
+    let out = common::run::Run::of(cmd);
+    out.never_shows("ci-token-abcdef0123456789");
+    (out.code, out.stdout, out.stderr)
 }
 
 #[test]

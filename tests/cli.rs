@@ -1,12 +1,14 @@
 //! The command line as a contract: help lists every check id and the exit codes, colour
 //! follows --color / NO_COLOR / CLICOLOR_FORCE, and no secret ever reaches stdout or stderr.
 
+mod common;
+
 use openclaw_doctor::checks::CHECKS;
 use std::fs;
 use std::path::Path;
 
 fn cmd(dir: &Path) -> assert_cmd::Command {
-    let mut c = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
+    let mut c = common::run::bare();
     c.current_dir(dir)
         .env_clear()
         .env("HOME", dir)

@@ -128,8 +128,7 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
         );
         // Probe-only, from a directory without any config, the token from the environment.
         let empty = tempfile::tempdir().unwrap();
-        let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-            .unwrap()
+        let out = common::run::bare()
             .args([
                 "check",
                 "--no-config",
@@ -464,8 +463,7 @@ fn yunohost_style_proxy_is_diagnosed_and_repaired() {
         shown.contains("+  proxy_set_header Upgrade $http_upgrade;"),
         "{shown}"
     );
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "fix",
             "--apply-proxy",

@@ -3,6 +3,8 @@
 //! this" exactly where `config validate` does (same keys, both ways). Needs Node 24 and openclaw@2026.9.6 installed by
 //! `scripts/test.sh`, which runs these with `--ignored` and sets OPENCLAW_E2E_BIN.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -90,7 +92,7 @@ fn validate(dir: &Path) -> Verdict {
 
 /// The doctor's offline findings on `dir/openclaw.json`, with `env` only.
 fn doctor_findings(dir: &Path, env: &[(String, String)]) -> (serde_json::Value, Vec<Finding>) {
-    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
+    let mut cmd = common::run::bare();
     cmd.args(["check", "--offline", "--format", "json", "--config"])
         .arg(dir.join("openclaw.json"))
         .env_clear()
@@ -237,8 +239,7 @@ fn real_openclaw_accepts_the_fixed_seed_config() {
         verdict.output
     );
 
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args(["fix", "--apply", "--config"])
         .arg(dir.path().join("openclaw.json"))
         .env("HOME", dir.path())

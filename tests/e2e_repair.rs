@@ -74,8 +74,7 @@ fn openclaw_json(gw: &Gateway, args: &[&str]) -> Value {
 }
 
 fn doctor_json(gw: &Gateway, args: &[&str]) -> (Value, String) {
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args(args)
         .arg("--openclaw")
         .arg(&gw.bin)
@@ -87,15 +86,9 @@ fn doctor_json(gw: &Gateway, args: &[&str]) -> (Value, String) {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        !stdout.contains(TOKEN) && !stderr.contains(TOKEN),
-        "token leaked"
-    );
-    let v =
-        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("JSON ({e}): {stdout}\n{stderr}"));
-    (v, stderr)
+    let out = common::run::Run::from(out);
+    out.never_shows(TOKEN);
+    (out.json(), out.stderr)
 }
 
 fn repair_flow(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {

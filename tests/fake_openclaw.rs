@@ -2,6 +2,10 @@
 //! the real one cannot show on demand: recorded device lists, calls, slowness, failures and
 //! garbage. The real CLI and gateway are in tests/e2e_repair.rs.
 
+mod common;
+
+use common::run;
+
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -68,16 +72,11 @@ impl Setup {
         env: &[(&str, &str)],
         args: &[&str],
     ) -> (Option<i32>, Value, String) {
-        let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-            .unwrap()
+        let out = run::isolated(self.dir.path())
             .args(args)
             .args(["--format", "json", "--openclaw"])
             .arg(program)
             .args(["--config", "openclaw.json"])
-            .current_dir(self.dir.path())
-            .env_clear()
-            .env("HOME", self.dir.path())
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("FAKE_OPENCLAW_DIR", self.dir.path())
             .envs(env.iter().copied())
             .output()
@@ -301,8 +300,7 @@ fn without_a_cli_the_pairing_files_are_read_and_the_report_says_so() {
         &format!("the openclaw CLI ({}) was not found", missing.display()),
     );
     // The text report names the source too.
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "check",
             "--devices",

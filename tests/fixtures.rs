@@ -4,6 +4,8 @@
 //! when there is no `out/`) must match. `SNAPSHOTS=overwrite cargo test --test fixtures`
 //! rewrites the expected files after a deliberate change.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -98,7 +100,7 @@ fn run_case(case: &Case, overwrite: bool) -> Result<(), String> {
     copy_tree(&case.dir.join("in"), &root);
     let cmd = fs::read_to_string(case.dir.join("cmd")).unwrap();
     let args: Vec<&str> = cmd.split_whitespace().collect();
-    let mut command = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
+    let mut command = common::run::bare();
     command
         .args(&args)
         .current_dir(&root)

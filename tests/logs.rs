@@ -2,6 +2,8 @@
 //! 2026.2.26 behind nginx, plus three broken lines) feeds the counts and the evidence; large
 //! and hostile files are read in bounded memory.
 
+mod common;
+
 use serde_json::Value;
 use std::fs;
 use std::io::Write;
@@ -18,8 +20,7 @@ fn check(dir: &Path, log: &Path, since: &str, extra_config: &str) -> Value {
         format!("{{ gateway: {{ mode: 'local', port: {port}, auth: {{ token: 'log-test-token-0123456789' }} {extra_config} }} }}"),
     )
     .unwrap();
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "check",
             "--format",

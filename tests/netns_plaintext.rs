@@ -5,6 +5,8 @@
 //! loopback does receive the token, which shows the recorder would see it. Needs root
 //! (`ip netns`), so `scripts/test.sh` runs it with `--ignored`.
 
+mod common;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -72,8 +74,7 @@ fn recorder(prefix: &[&str], host: &str, port: u16, log: &std::path::Path) -> Se
 
 fn probe(url: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "check",
             "--no-config",

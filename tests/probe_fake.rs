@@ -2,6 +2,8 @@
 //! (facts §5: the challenge, the connect request, error responses and close frames). Each
 //! case ends within --timeout with the right outcome.
 
+mod common;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -201,8 +203,7 @@ fn probe(addr: SocketAddr, timeout: &str) -> (Value, Duration) {
     );
     std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
     let start = Instant::now();
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "check",
             "--format",
@@ -388,8 +389,7 @@ fn probe_urls(urls: &[String], timeout: &str) -> (Value, Duration) {
         args.push(u.clone());
     }
     let start = Instant::now();
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args(&args)
         .current_dir(dir.path())
         .env_clear()
@@ -457,7 +457,7 @@ fn external_urls_are_bounded() {
         .unwrap()
         .port();
     let run = |n: usize| {
-        let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
+        let mut cmd = common::run::bare();
         cmd.args([
             "check",
             "--no-config",
@@ -501,8 +501,7 @@ fn the_frame_bound_is_exact() {
 fn check_config(config: &str) -> Value {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("openclaw.json"), config).unwrap();
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "check",
             "--format",

@@ -3,6 +3,10 @@
 //! named at file:line, and every proposed nginx patch is applied and checked by the real
 //! `nginx -t` (through `fix --apply-proxy`), after which the checks pass.
 
+mod common;
+
+use common::run;
+
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -72,23 +76,10 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn doctor(dir: &Path, args: &[&str]) -> Value {
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
-        .args(args)
-        .args(["--format", "json", "--config", "openclaw.json"])
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    let mut cmd = run::isolated(dir);
+    cmd.args(args)
+        .args(["--format", "json", "--config", "openclaw.json"]);
+    run::Run::of(cmd).json()
 }
 
 fn proxy_findings(report: &Value) -> Vec<(String, String, u64)> {
@@ -264,8 +255,7 @@ fn a_patch_that_nginx_rejects_is_rolled_back() {
     )
     .unwrap();
     let before = snapshot(&root);
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "fix",
             "--apply-proxy",
@@ -357,21 +347,10 @@ fn a_caddyfile_finding_names_its_own_file_among_several() {
 
 /// Runs the doctor in DIR with ARGS (and `--config openclaw.json`): exit code, stdout, stderr.
 fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
-        .args(args)
-        .args(["--config", "openclaw.json"])
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .output()
-        .unwrap();
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    let mut cmd = run::isolated(dir);
+    cmd.args(args).args(["--config", "openclaw.json"]);
+    let out = run::Run::of(cmd);
+    (out.code, out.stdout, out.stderr)
 }
 
 fn status_of(report: &Value, id: &str) -> (String, String) {
@@ -512,8 +491,7 @@ const PROXY_CHECKS: [&str; 6] = [
 fn without_a_config_the_proxy_checks_are_skipped_not_passed() {
     let dir = tempfile::tempdir().unwrap();
     let main = copy_layout("yunohost", "broken", dir.path());
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "check",
             "--no-config",
@@ -601,8 +579,7 @@ fn apply_proxy(
         ),
         None => std::env::var("PATH").unwrap_or_default(),
     };
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    let out = common::run::bare()
         .args([
             "fix",
             "--apply-proxy",

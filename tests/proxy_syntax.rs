@@ -8,6 +8,10 @@
 //! libnginx-mod-http-lua libnginx-mod-http-ndk lua-resty-core lua-resty-lrucache
 //! libluajit2-5.1-2 libpcre3` then `dpkg -x` each there), and is skipped with a note otherwise.
 
+mod common;
+
+use common::run;
+
 use openclaw_doctor::proxy::nginx_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -59,14 +63,9 @@ fn doctor(dir: &Path, args: &[&str]) -> std::process::Output {
         "{ gateway: { mode: 'local', port: 18789, bind: 'loopback', trustedProxies: ['127.0.0.1'], auth: { token: 'proxy-test-token-123456' } } }",
     )
     .unwrap();
-    assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .unwrap()
+    run::isolated(dir)
         .args(args)
         .args(["--config", "openclaw.json"])
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
         .output()
         .unwrap()
 }

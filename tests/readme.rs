@@ -1,6 +1,8 @@
 //! README's usage block is the `--help` of the binary in short: every flag the block names
 //! exists for its command, and every flag `check --help` and `fix --help` list is in the block.
 
+mod common;
+
 use std::collections::BTreeSet;
 
 fn usage_block() -> String {
@@ -28,11 +30,7 @@ fn flags(text: &str) -> BTreeSet<String> {
 }
 
 fn help(args: &[&str]) -> BTreeSet<String> {
-    let out = assert_cmd::Command::cargo_bin("openclaw-doctor")
-        .expect("binary")
-        .args(args)
-        .output()
-        .expect("run");
+    let out = common::run::bare().args(args).output().expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     // Only the option list: the text after it names flags in prose.
     let options = &text[..text.find("\nChecks (").unwrap_or(text.len())];

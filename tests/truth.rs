@@ -2,6 +2,9 @@
 //! line are read or refused, `fix` writes config and nginx files all or nothing and says what
 //! it wrote. Each test here was seen failing with the behaviour it guards taken out.
 
+mod common;
+
+use common::run::{self, Run};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,46 +16,10 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|_| panic!("not JSON:\n{}\n{}", self.stdout, self.stderr))
-    }
-
-    /// Exit 2 with exactly one line on stderr containing every one of `words`.
-    fn refused(&self, words: &[&str]) {
-        assert_eq!(self.code, Some(2), "{}{}", self.stdout, self.stderr);
-        assert_eq!(self.stderr.lines().count(), 1, "one line: {}", self.stderr);
-        for w in words {
-            assert!(self.stderr.contains(w), "{w:?} not in {}", self.stderr);
-        }
-        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
-    }
-}
-
 fn doctor_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").expect("binary");
-    cmd.args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("HOME", dir)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .timeout(Duration::from_secs(60));
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    let mut cmd = run::isolated(dir);
+    cmd.args(args).envs(env.iter().copied());
+    Run::of(cmd)
 }
 
 fn doctor(args: &[&str]) -> Run {
@@ -606,14 +573,10 @@ fn nginx() -> PathBuf {
 fn nginx_is_found_in_usr_sbin_without_it_on_path() {
     let dir = tempfile::tempdir().expect("dir");
     let conf = nginx_layout(dir.path(), "");
-    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").expect("binary");
-    let out = cmd
+    let out = run::isolated(dir.path())
         .args(["fix", "--apply-proxy", "--proxy-config"])
         .arg(&conf)
         .args(["--config", "openclaw.json"])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("HOME", dir.path())
         .env("PATH", "/usr/bin:/bin")
         .output()
         .expect("run");

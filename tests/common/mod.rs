@@ -3,6 +3,8 @@
 //! drop.
 #![allow(dead_code)]
 
+pub mod run;
+
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use serde_json::Value;
@@ -269,7 +271,7 @@ pub fn doctor_with_config(
     env: &[(&str, String)],
 ) -> Value {
     eprintln!("[e2e] openclaw-doctor {}", args.join(" "));
-    let mut cmd = assert_cmd::Command::cargo_bin("openclaw-doctor").unwrap();
+    let mut cmd = run::bare();
     cmd.args(args)
         .arg("--config")
         .arg(config)
@@ -280,18 +282,9 @@ pub fn doctor_with_config(
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        !stdout.contains(TOKEN) && !String::from_utf8_lossy(&out.stderr).contains(TOKEN),
-        "token leaked"
-    );
-    serde_json::from_str(&stdout).unwrap_or_else(|e| {
-        panic!(
-            "JSON ({e}): {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    })
+    let out = run::Run::of(cmd);
+    out.never_shows(TOKEN);
+    out.json()
 }
 
 pub fn probe<'a>(report: &'a Value, target: &str, deep: bool) -> &'a Value {
