@@ -31,6 +31,12 @@ Checks (stable ids; severity as reported):
   config.duplicate_key           warning  a key defined twice (the last wins, as in OpenClaw)
   config.type_error              error    a checked key has the wrong type (bind: 123)
   config.legacy_key              error    gateway.token: rejected since 2026.9; use gateway.auth.token
+  schema.unknown_key             error    a key OpenClaw's schema does not allow (did-you-mean)
+  schema.type                    error    a value of the wrong type anywhere in the config
+  schema.value                   error    a value outside the allowed ones (enum, const)
+  schema.range                   error    outside a minimum or maximum (value, length, items)
+  schema.missing                 error    a key the schema requires is absent
+  schema.invalid                 error    any other violation (union, pattern, format)
   gateway.mode.invalid           error    gateway.mode is not local or remote
   gateway.bind.invalid           error    bind is not loopback|lan|tailnet|auto|custom (\"local\")
   gateway.bind.custom_host       error    bind custom without an IPv4 customBindHost
@@ -138,6 +144,11 @@ pub struct GlobalArgs {
     /// Time limit of each openclaw CLI call (devices list, approve, reject, restart)
     #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub openclaw_timeout: std::time::Duration,
+
+    /// Judge the config by this JSON schema (another version's `openclaw config schema`)
+    /// instead of the bundled OpenClaw 2026.9.6 one
+    #[arg(long, global = true, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
 
     /// Lowest severity that makes the exit code 1 [env: OPENCLAW_DOCTOR_FAIL_ON]
     #[arg(long, global = true, value_enum, default_value_t = FailOn::Error, env = "OPENCLAW_DOCTOR_FAIL_ON", hide_env = true)]

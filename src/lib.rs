@@ -20,6 +20,7 @@ pub mod proxy;
 pub mod redact;
 pub mod repair;
 pub mod report;
+pub mod schema;
 
 use checks::Severity;
 use cli::{Cli, Command, FailOn, OutputFormat};

@@ -28,6 +28,8 @@ pub struct Pipeline<'a> {
     pub no_config: bool,
     /// No spinners (JSON output, `-q`).
     pub quiet_progress: bool,
+    /// OpenClaw's schema: the bundled one, or `--schema FILE`.
+    pub schema: crate::schema::Schema,
 }
 
 /// The checks run again on what is on disk after `fix` wrote.
@@ -57,6 +59,10 @@ impl<'a> Pipeline<'a> {
             };
             crate::config::discovery::discover(&flags, env)?
         };
+        let schema = match &g.schema {
+            Some(path) => crate::schema::Schema::from_file(path)?,
+            None => crate::schema::Schema::bundled(),
+        };
         let cfg = if no_config { None } else { load(&discovered)? };
         if let Some(cfg) = &cfg {
             redactor.add_config(cfg);
@@ -76,6 +82,7 @@ impl<'a> Pipeline<'a> {
             selector,
             no_config,
             quiet_progress: g.quiet || g.format == crate::cli::OutputFormat::Json,
+            schema,
         })
     }
 
@@ -114,6 +121,7 @@ impl<'a> Pipeline<'a> {
                 .map(|l| (l, gathered.log_window.as_str())),
             now_ms: gather::now_ms(),
             not_gathered: &gathered.not_gathered,
+            schema: Some(&self.schema),
         });
         self.selector
             .apply(&mut checks, &mut findings, self.no_config);

@@ -43,6 +43,7 @@ fn junit_is_valid_xml_with_one_case_per_check() {
         suites,
         vec![
             "config",
+            "schema",
             "gateway",
             "remote_url",
             "probes",

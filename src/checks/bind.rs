@@ -230,6 +230,7 @@ mod tests {
             proxy: None,
             now_ms: 0,
             not_gathered: &[],
+            schema: None,
         });
         findings
             .iter()

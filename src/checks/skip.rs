@@ -41,6 +41,9 @@ pub(super) fn why_not_run(
             Some(Err(e)) => Some(format!("the proxy configuration could not be read: {e}")),
             Some(Ok(p)) => super::proxy::why_not_run(facts, p),
         },
+        "schema" if ran_config_checks && facts.schema.is_none() => {
+            Some("no schema to judge by".into())
+        }
         _ if ran_config_checks || def.id == "config.not_found" || def.id == "config.legacy_env" => {
             None
         }

@@ -4,6 +4,7 @@ pub mod discovery;
 pub mod document;
 pub mod edit;
 pub mod json5;
+pub mod merged;
 pub mod set;
 pub mod toml;
 pub mod tree;

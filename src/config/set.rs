@@ -81,6 +81,16 @@ impl ConfigSet {
         &self.docs[0]
     }
 
+    /// The documents an object's `$include` brought in, in order (none without one).
+    pub fn included(&self, doc: DocId, node: &Node) -> Vec<DocId> {
+        let key = if std::ptr::eq(node, &self.docs[doc].root) {
+            ROOT_KEY
+        } else {
+            node.span.start
+        };
+        self.includes.get(&(doc, key)).cloned().unwrap_or_default()
+    }
+
     fn resolve_includes(
         &mut self,
         doc: DocId,

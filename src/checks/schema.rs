@@ -1,0 +1,202 @@
+//! The whole config against OpenClaw's own schema (`schema.*`): every violation is an error
+//! at the file, line and column of the offending key or value, in OpenClaw's words, with a
+//! did-you-mean for an unknown key. A path another check already explains (a bind mode, a
+//! legacy key, a type the gateway checks) is left to that check.
+
+use super::{Finding, Location, Severity};
+use crate::config::tree::{Node, NodeValue};
+use crate::config::{ConfigSet, Env};
+use crate::schema::{Schema, Violation, ViolationKind};
+
+pub fn check(
+    cfg: &ConfigSet,
+    env: &Env,
+    schema: &Schema,
+    existing: &[Finding],
+    out: &mut Vec<Finding>,
+) {
+    let merged = cfg.merged(env);
+    let violations = match schema.validate(&merged) {
+        Ok(v) => v,
+        Err(e) => {
+            out.push(
+                Finding::new(
+                    "schema.invalid",
+                    Severity::Error,
+                    format!(
+                        "{}: {e}; the config was not checked against it",
+                        schema.label
+                    ),
+                )
+                .hint("pass the output of `openclaw config schema` as --schema FILE"),
+            );
+            return;
+        }
+    };
+    for v in violations {
+        let dotted = crate::schema::violation::dotted(&v.path);
+        let explained = existing
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.path.as_deref() == Some(dotted.as_str()));
+        if !explained {
+            out.push(finding(cfg, schema, v, dotted));
+        }
+    }
+}
+
+fn finding(cfg: &ConfigSet, schema: &Schema, v: Violation, dotted: String) -> Finding {
+    let reported = crate::schema::violation::dotted(&v.reported_at);
+    let (id, hint) = match &v.kind {
+        ViolationKind::UnknownKey { key, allowed } => {
+            let hint = match did_you_mean(key, allowed) {
+                Some(m) => format!(
+                    "did you mean {m:?}? OpenClaw rejects the whole config for one unknown key"
+                ),
+                None => format!(
+                    "remove it or move it where it belongs; keys allowed here: {}",
+                    short_list(allowed)
+                ),
+            };
+            ("schema.unknown_key", hint)
+        }
+        ViolationKind::Missing => ("schema.missing", "add it".to_string()),
+        ViolationKind::Type => ("schema.type", "write a value of the expected type".into()),
+        ViolationKind::Value { .. } => ("schema.value", "use one of the allowed values".into()),
+        ViolationKind::Range => ("schema.range", "use a value within the bounds".into()),
+        ViolationKind::Invalid => (
+            "schema.invalid",
+            format!("see `openclaw config schema` for what {reported} accepts"),
+        ),
+    };
+    let location = match v.kind {
+        ViolationKind::Missing => locate(cfg, &v.path[..v.path.len().saturating_sub(1)]),
+        _ => locate(cfg, &v.path),
+    };
+    Finding::new(
+        id,
+        Severity::Error,
+        format!(
+            "{reported}: {} — OpenClaw rejects the whole config ({})",
+            v.message, schema.label
+        ),
+    )
+    .path(&dotted)
+    .at(location)
+    .hint(hint)
+}
+
+/// The allowed key a typo most likely meant: the same letters in another case, else the one
+/// closest by edit distance when it is clearly closest.
+pub fn did_you_mean(key: &str, allowed: &[String]) -> Option<String> {
+    let lower = key.to_ascii_lowercase();
+    if let Some(m) = allowed.iter().find(|a| a.to_ascii_lowercase() == lower) {
+        return Some(m.clone());
+    }
+    let mut scored: Vec<(f64, &String)> = allowed
+        .iter()
+        .map(|a| {
+            let s = strsim::normalized_damerau_levenshtein(&lower, &a.to_ascii_lowercase());
+            (s, a)
+        })
+        .filter(|(s, _)| *s >= 0.6)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match scored.as_slice() {
+        [(best, m), rest @ ..] if rest.first().is_none_or(|(s, _)| best - s >= 0.1) => {
+            Some((*m).clone())
+        }
+        _ => None,
+    }
+}
+
+fn short_list(keys: &[String]) -> String {
+    if keys.len() <= 12 {
+        keys.join(", ")
+    } else {
+        format!("{}, … ({} in all)", keys[..12].join(", "), keys.len())
+    }
+}
+
+/// Where a key path is written: the key of an object entry, the item of an array; the
+/// nearest enclosing place that exists when the path ends inside a merged array.
+fn locate(cfg: &ConfigSet, path: &[String]) -> Option<Location> {
+    let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+    for n in (0..=keys.len()).rev() {
+        let Some(at) = cfg
+            .get(&keys[..n])
+            .or_else(|| (n == 0).then(|| root(cfg)).flatten())
+        else {
+            continue;
+        };
+        let doc = &cfg.docs[at.doc];
+        // Descend the rest by hand (array indexes, which the merged lookup does not take).
+        let (node, mut offset) = (
+            at.node,
+            at.key_span.map(|s| s.start).unwrap_or(at.node.span.start),
+        );
+        let mut node: &Node = node;
+        for seg in &keys[n..] {
+            match &node.value {
+                NodeValue::Array(items) => {
+                    match seg.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                        Some(item) => {
+                            node = item;
+                            offset = item.span.start;
+                        }
+                        None => break,
+                    }
+                }
+                NodeValue::Object(_) => match node.get(seg) {
+                    Some(e) => {
+                        offset = e.key_span.start;
+                        node = &e.value;
+                    }
+                    None => break,
+                },
+                _ => break,
+            }
+        }
+        let (line, column) = doc.position(offset);
+        return Some(Location {
+            file: doc.path.clone(),
+            line,
+            column,
+        });
+    }
+    None
+}
+
+fn root(cfg: &ConfigSet) -> Option<crate::config::Located<'_>> {
+    Some(crate::config::Located {
+        doc: 0,
+        node: &cfg.docs[0].root,
+        key_span: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn did_you_mean_only_when_clear() {
+        let allowed: Vec<String> = ["bind", "port", "mode", "customBindHost", "trustedProxies"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(did_you_mean("bnd", &allowed).as_deref(), Some("bind"));
+        assert_eq!(
+            did_you_mean("customBindhost", &allowed).as_deref(),
+            Some("customBindHost")
+        );
+        assert_eq!(
+            did_you_mean("trustedProxy", &allowed).as_deref(),
+            Some("trustedProxies")
+        );
+        assert_eq!(did_you_mean("headerUser", &allowed), None);
+        assert_eq!(did_you_mean("pode", &allowed).as_deref(), Some("mode"));
+        // As close to "host" as to "port": no guess.
+        let two = ["host".to_string(), "port".to_string()];
+        assert_eq!(did_you_mean("pist", &two), None);
+    }
+}
