@@ -169,7 +169,10 @@ pub fn probes(
     let view = cfg.map(|c| GatewayView::new(c, env, discovered.profile.as_deref()));
     let tailnet = view
         .as_ref()
-        .filter(|v| v.string("gateway.bind").map(|(b, _)| b) == Some("tailnet"))
+        .filter(|v| {
+            v.string("gateway.bind")
+                .is_some_and(|(b, _)| b == "tailnet")
+        })
         .and_then(|_| probe::targets::tailnet_address());
     let lookup = |name: &str| std::env::var(name).ok();
     let targets = probe::targets::targets(

@@ -26,7 +26,7 @@ fn mode(view: &GatewayView, out: &mut Vec<Finding>) {
     let Some((mode, at)) = view.string("gateway.mode") else {
         return;
     };
-    if GATEWAY_MODES.contains(&mode) {
+    if GATEWAY_MODES.contains(&mode.as_ref()) {
         return;
     }
     let normal = mode.trim().to_ascii_lowercase();
@@ -65,7 +65,7 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
         return;
     }
     let shown = at.node.value.display();
-    if !BIND_MODES.contains(&bind) {
+    if !BIND_MODES.contains(&bind.as_ref()) {
         let normal = bind.trim().to_ascii_lowercase();
         let (to, message, hint) = if BIND_MODES.contains(&normal.as_str()) {
             (
@@ -120,7 +120,7 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
         );
         return;
     }
-    match bind {
+    match bind.as_ref() {
         "custom" => custom_host(view, out),
         "lan" => out.push(
             Finding::new(
@@ -134,13 +134,13 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
         ),
         _ => {}
     }
-    auth(view, bind, out);
+    auth(view, &bind, out);
 }
 
 fn custom_host(view: &GatewayView, out: &mut Vec<Finding>) {
     let problem = match view.get("gateway.customBindHost") {
         None => "bind is \"custom\" but gateway.customBindHost is not set; OpenClaw falls back to 0.0.0.0".to_string(),
-        Some(at) => match at.node.value.as_str() {
+        Some(at) => match view.string("gateway.customBindHost").map(|(h, _)| h) {
             Some(host) if host.trim().parse::<Ipv4Addr>().is_ok() => return,
             _ => format!(
                 "gateway.customBindHost is {}, not an IPv4 address",
@@ -170,6 +170,7 @@ fn auth(view: &GatewayView, bind: &str, out: &mut Vec<Finding>) {
         return;
     }
     let mode = view.auth_mode();
+    let mode = mode.as_deref();
     if mode == Some("trusted-proxy") {
         return;
     }

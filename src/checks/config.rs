@@ -17,14 +17,14 @@ const TYPED_KEYS: &[(&str, Kind)] = &[
     ("gateway.customBindHost", Kind::String),
     ("gateway.auth", Kind::Object),
     ("gateway.auth.mode", Kind::String),
-    ("gateway.auth.token", Kind::String),
-    ("gateway.auth.password", Kind::String),
+    ("gateway.auth.token", Kind::Secret),
+    ("gateway.auth.password", Kind::Secret),
     ("gateway.tls", Kind::Object),
     ("gateway.tls.enabled", Kind::Bool),
     ("gateway.remote", Kind::Object),
     ("gateway.remote.url", Kind::String),
-    ("gateway.remote.token", Kind::String),
-    ("gateway.remote.password", Kind::String),
+    ("gateway.remote.token", Kind::Secret),
+    ("gateway.remote.password", Kind::Secret),
 ];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -33,6 +33,8 @@ enum Kind {
     String,
     Bool,
     Port,
+    /// A string, or a SecretRef object (`{ source: "env", id: … }`) the schema check judges.
+    Secret,
 }
 
 impl Kind {
@@ -42,6 +44,7 @@ impl Kind {
             Kind::String => "a string",
             Kind::Bool => "a boolean",
             Kind::Port => "a port number (1-65535)",
+            Kind::Secret => "a string or a SecretRef object",
         }
     }
 
@@ -50,6 +53,7 @@ impl Kind {
             (Kind::Object, NodeValue::Object(_)) => true,
             (Kind::String, NodeValue::String { .. }) => true,
             (Kind::Bool, NodeValue::Bool(_)) => true,
+            (Kind::Secret, NodeValue::String { .. } | NodeValue::Object(_)) => true,
             (Kind::Port, NodeValue::Number { value: Some(v), .. }) => {
                 v.fract() == 0.0 && (1.0..=65535.0).contains(v)
             }

@@ -130,7 +130,7 @@ fn analyze_all(view: &GatewayView, facts: &ProxyFacts, probed: &[String]) -> Fou
     let mut hosts: Vec<String> = probed.iter().filter_map(|u| host_of(u)).collect();
     hosts.extend(
         view.string("gateway.remote.url")
-            .and_then(|(u, _)| host_of(u)),
+            .and_then(|(u, _)| host_of(&u)),
     );
     if let Some(at) = view.get("gateway.controlUi.allowedOrigins")
         && let crate::config::tree::NodeValue::Array(items) = &at.node.value
@@ -146,10 +146,10 @@ fn analyze_all(view: &GatewayView, facts: &ProxyFacts, probed: &[String]) -> Fou
     let bind = view
         .string("gateway.bind")
         .map(|(b, _)| b)
-        .unwrap_or("loopback");
+        .unwrap_or("loopback".into());
     let gw = GatewayAddress {
         port: view.port().0,
-        loopback_only: matches!(bind, "loopback" | "auto"),
+        loopback_only: matches!(bind.as_ref(), "loopback" | "auto"),
         external_hosts: &hosts,
         trusted_proxies_set: view.get("gateway.trustedProxies").is_some(),
     };

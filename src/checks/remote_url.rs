@@ -18,7 +18,7 @@ pub fn check(view: &GatewayView, out: &mut Vec<Finding>) {
     let mode = view.mode();
     let config_url = view.string("gateway.remote.url");
     let env_url = view.env.get("OPENCLAW_GATEWAY_URL");
-    if mode == Some("remote") && config_url.is_none() && env_url.is_none() {
+    if mode.as_deref() == Some("remote") && config_url.is_none() && env_url.is_none() {
         let at = view
             .get("gateway.remote")
             .or_else(|| view.get("gateway.mode"));
@@ -36,7 +36,7 @@ pub fn check(view: &GatewayView, out: &mut Vec<Finding>) {
     if let Some((raw, at)) = config_url {
         let source = Source {
             path: "gateway.remote.url",
-            raw,
+            raw: &raw,
             location: Some(view.location(&at)),
             patchable: true,
         };
@@ -157,7 +157,7 @@ impl Judge<'_> {
     fn via_proxy(&self) -> Finding {
         let (name, shown) = (self.name, &self.shown);
         let to = self.view.local_url();
-        let local = self.view.mode() == Some("local");
+        let local = self.view.mode().as_deref() == Some("local");
         let message = format!(
             "{name} is \"{shown}\", a non-loopback address, but the gateway runs on this host ({}): sub-agents and `openclaw devices approve` connect through the reverse proxy, where the gateway treats them as remote clients (1008 pairing required; 403 proxy_attribution_required on 2026.8+)",
             if local {

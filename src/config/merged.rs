@@ -131,7 +131,7 @@ pub fn substitute(value: &mut Value, env: &Env) {
     }
 }
 
-fn substitute_str(s: &str, env: &Env) -> String {
+pub fn substitute_str(s: &str, env: &Env) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('$') {

@@ -3,6 +3,7 @@
 
 use super::tree::NodeValue;
 use super::{ConfigSet, Env, Located};
+use std::borrow::Cow;
 
 pub const DEFAULT_PORT: u16 = 18789;
 /// `--dev` / profile `dev` moves the default port (facts §2).
@@ -33,11 +34,16 @@ impl<'a> GatewayView<'a> {
         self.cfg.get(&keys)
     }
 
-    /// The value at `path` when it is a string.
-    pub fn string(&self, path: &str) -> Option<(&'a str, Located<'a>)> {
+    /// The value at `path` when it is a string, as OpenClaw reads it: `${VAR}` replaced
+    /// from the environment (a missing variable stays as written).
+    pub fn string(&self, path: &str) -> Option<(Cow<'a, str>, Located<'a>)> {
         let at = self.get(path)?;
         match &at.node.value {
-            NodeValue::String { value, .. } => Some((value.as_str(), at)),
+            NodeValue::String { value, .. } if value.contains('$') => Some((
+                Cow::Owned(super::merged::substitute_str(value, self.env)),
+                at,
+            )),
+            NodeValue::String { value, .. } => Some((Cow::Borrowed(value.as_str()), at)),
             _ => None,
         }
     }
@@ -49,8 +55,8 @@ impl<'a> GatewayView<'a> {
         }
     }
 
-    pub fn mode(&self) -> Option<&'a str> {
-        self.string("gateway.mode").map(|(s, _)| s)
+    pub fn mode(&self) -> Option<String> {
+        self.string("gateway.mode").map(|(s, _)| s.into_owned())
     }
 
     /// The port the gateway listens on, and where that number comes from.
@@ -78,7 +84,7 @@ impl<'a> GatewayView<'a> {
     /// Whether the gateway this config talks to runs on this host: `mode: "local"`, or a
     /// gateway answered the local probe.
     pub fn runs_here(&self) -> bool {
-        self.mode() == Some("local") || self.gateway_answers_locally
+        self.mode().as_deref() == Some("local") || self.gateway_answers_locally
     }
 
     pub fn tls(&self) -> bool {
@@ -100,7 +106,8 @@ impl<'a> GatewayView<'a> {
             || self.env.get("OPENCLAW_GATEWAY_PASSWORD").is_some()
     }
 
-    pub fn auth_mode(&self) -> Option<&'a str> {
-        self.string("gateway.auth.mode").map(|(s, _)| s)
+    pub fn auth_mode(&self) -> Option<String> {
+        self.string("gateway.auth.mode")
+            .map(|(s, _)| s.into_owned())
     }
 }

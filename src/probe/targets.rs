@@ -85,13 +85,13 @@ pub fn local_auth(view: &GatewayView, env: &dyn Fn(&str) -> Option<String>) -> O
     let from = |path: &str, var: &str| {
         env(var).filter(|v| !v.is_empty()).or_else(|| {
             view.string(path)
-                .and_then(|(s, _)| substitute(s, env))
+                .and_then(|(s, _)| substitute(&s, env))
                 .filter(|s| !s.is_empty())
         })
     };
     let token = from("gateway.auth.token", "OPENCLAW_GATEWAY_TOKEN");
     let password = from("gateway.auth.password", "OPENCLAW_GATEWAY_PASSWORD");
-    match (view.auth_mode(), token, password) {
+    match (view.auth_mode().as_deref(), token, password) {
         (Some("password"), _, Some(p)) => Some(Auth::Password(p)),
         (_, Some(t), _) => Some(Auth::Token(t)),
         (_, None, Some(p)) => Some(Auth::Password(p)),
@@ -102,7 +102,7 @@ pub fn local_auth(view: &GatewayView, env: &dyn Fn(&str) -> Option<String>) -> O
 fn remote_auth(view: &GatewayView, env: &dyn Fn(&str) -> Option<String>) -> Option<Auth> {
     let get = |path: &str| {
         view.string(path)
-            .and_then(|(s, _)| substitute(s, env))
+            .and_then(|(s, _)| substitute(&s, env))
             .filter(|s| !s.is_empty())
     };
     get("gateway.remote.token")
@@ -115,8 +115,8 @@ pub fn local_address(view: &GatewayView, tailnet: Option<Ipv4Addr>) -> (String, 
     let bind = view
         .string("gateway.bind")
         .map(|(s, _)| s)
-        .unwrap_or("loopback");
-    match bind {
+        .unwrap_or("loopback".into());
+    match bind.as_ref() {
         "custom" => match view
             .string("gateway.customBindHost")
             .and_then(|(h, _)| h.trim().parse::<Ipv4Addr>().ok())
@@ -241,7 +241,7 @@ pub fn targets(
         }
         return out;
     };
-    let remote_mode = view.mode() == Some("remote");
+    let remote_mode = view.mode().as_deref() == Some("remote");
     let (host, why) = local_address(view, opts.tailnet);
     let (port, port_source) = view.port();
     let scheme = if view.tls() { "wss" } else { "ws" };
@@ -263,9 +263,9 @@ pub fn targets(
         .collect();
     if urls.is_empty()
         && let Some((raw, _)) = view.string("gateway.remote.url")
-        && split_url(raw).is_some_and(|p| !is_loopback_host(p.host))
+        && split_url(&raw).is_some_and(|p| !is_loopback_host(p.host))
     {
-        urls.push((websocket_url(raw), "gateway.remote.url".into()));
+        urls.push((websocket_url(&raw), "gateway.remote.url".into()));
     }
     if urls.is_empty()
         && let Some(at) = view.get("gateway.controlUi.allowedOrigins")

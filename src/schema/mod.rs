@@ -9,7 +9,7 @@ pub mod violation;
 
 use crate::config::merged::Merged;
 use crate::error::{Error, Result};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::path::Path;
 pub use violation::{Violation, ViolationKind};
 
@@ -30,9 +30,10 @@ pub struct Schema {
     pieces: Pieces,
 }
 
+/// Each top-level key's schema as JSON text, parsed lazily (prune.rs).
 enum Pieces {
     Bundled(&'static [(&'static str, &'static str)]),
-    Owned(Map<String, Value>),
+    Owned(Vec<(String, String)>),
 }
 
 impl Schema {
@@ -68,18 +69,20 @@ impl Schema {
             label: format!("{} (--schema)", path.display()),
             version: None,
             root,
-            pieces: Pieces::Owned(pieces.into_iter().collect()),
+            pieces: Pieces::Owned(
+                pieces
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_string()))
+                    .collect(),
+            ),
         })
     }
 
-    /// The schema of top-level key `key`, parsed.
-    fn piece(&self, key: &str) -> Option<Value> {
+    /// The schema text of top-level key `key`.
+    fn piece(&self, key: &str) -> Option<&str> {
         match &self.pieces {
-            Pieces::Bundled(list) => list
-                .iter()
-                .find(|(k, _)| *k == key)
-                .and_then(|(_, text)| serde_json::from_str(text).ok()),
-            Pieces::Owned(map) => map.get(key).cloned(),
+            Pieces::Bundled(list) => list.iter().find(|(k, _)| *k == key).map(|(_, t)| *t),
+            Pieces::Owned(list) => list.iter().find(|(k, _)| k == key).map(|(_, t)| t.as_str()),
         }
     }
 
@@ -87,30 +90,33 @@ impl Schema {
     /// (a broken `--schema` file).
     pub fn validate(&self, merged: &Merged) -> std::result::Result<Vec<Violation>, String> {
         let instance = &merged.value;
-        let mut full = self.root.clone();
-        let mut pruned = self.root.clone();
-        if let (Some(obj), Some(Value::Object(full_props)), Some(Value::Object(props))) = (
-            instance.as_object(),
-            full.get_mut("properties"),
-            pruned.get_mut("properties"),
-        ) {
+        let mut schema = self.root.clone();
+        if let (Some(obj), Some(Value::Object(props))) =
+            (instance.as_object(), schema.get_mut("properties"))
+        {
+            let names: Vec<Value> = props.keys().map(|k| Value::String(k.clone())).collect();
             for (key, value) in obj {
-                if let Some(piece) = props.contains_key(key).then(|| self.piece(key)).flatten() {
-                    props.insert(key.clone(), prune::prune(&piece, &[value]));
-                    full_props.insert(key.clone(), piece);
-                }
+                let Some(text) = props.contains_key(key).then(|| self.piece(key)).flatten() else {
+                    continue;
+                };
+                let raw: &serde_json::value::RawValue = serde_json::from_str(text)
+                    .map_err(|e| format!("the schema of {key:?} is not JSON: {e}"))?;
+                props.insert(key.clone(), prune::prune(raw, &[value]));
+            }
+            if let Some(root) = schema.as_object_mut() {
+                root.insert(prune::KEYS.into(), Value::Array(names));
             }
         }
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft7)
             .with_pattern_options(jsonschema::PatternOptions::fancy_regex())
-            .build(&pruned)
+            .build(&schema)
             .map_err(|e| format!("the schema does not compile: {e}"))?;
         let mut out: Vec<Violation> = validator
             .iter_errors(instance)
-            .flat_map(|e| violation::from_error(&e, &full))
+            .flat_map(|e| violation::from_error(&e, &schema))
             .collect();
-        violation::non_finite(&mut out, &merged.non_finite, &full);
+        violation::non_finite(&mut out, &merged.non_finite, &schema);
         out.sort_by(|a, b| a.path.cmp(&b.path));
         out.dedup_by(|a, b| a.path == b.path && a.message == b.message);
         Ok(out)

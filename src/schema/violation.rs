@@ -102,7 +102,7 @@ fn union_consts(branches: &Value) -> Option<Vec<Value>> {
 }
 
 /// One error of the validator as OpenClaw's issues (an unknown-keys error is one per key).
-pub fn from_error(e: &jsonschema::ValidationError, full: &Value) -> Vec<Violation> {
+pub fn from_error(e: &jsonschema::ValidationError, schema: &Value) -> Vec<Violation> {
     let path = segments(e.instance_path().as_str());
     let schema_path = segments(e.schema_path().as_str());
     let parent = &schema_path[..schema_path.len().saturating_sub(1)];
@@ -116,7 +116,9 @@ pub fn from_error(e: &jsonschema::ValidationError, full: &Value) -> Vec<Violatio
         }]
     };
     match e.kind() {
-        K::AdditionalProperties { unexpected } => unknown_keys(&path, unexpected, at(full, parent)),
+        K::AdditionalProperties { unexpected } => {
+            unknown_keys(&path, unexpected, at(schema, parent))
+        }
         K::Type { kind } => {
             let expected = match kind {
                 TypeKind::Single(t) => vec![*t],
@@ -142,7 +144,7 @@ pub fn from_error(e: &jsonschema::ValidationError, full: &Value) -> Vec<Violatio
         }
         K::Required { property } => {
             let key = property.as_str().unwrap_or_default().to_string();
-            let expected = at(full, parent)
+            let expected = at(schema, parent)
                 .and_then(|s| s.get("properties"))
                 .and_then(|p| p.get(&key))
                 .and_then(|s| s.get("type"))
@@ -168,7 +170,7 @@ pub fn from_error(e: &jsonschema::ValidationError, full: &Value) -> Vec<Violatio
             one(ViolationKind::Value { allowed }, message)
         }
         K::AnyOf { .. } | K::OneOfNotValid { .. } | K::OneOfMultipleValid { .. } => {
-            match at(full, &schema_path).and_then(union_consts) {
+            match at(schema, &schema_path).and_then(union_consts) {
                 Some(allowed) => {
                     let message = format!("Invalid input (allowed: {})", listed(&allowed));
                     one(ViolationKind::Value { allowed }, message)
@@ -186,9 +188,13 @@ pub fn from_error(e: &jsonschema::ValidationError, full: &Value) -> Vec<Violatio
 /// One violation per unexpected key, with the keys the object's schema allows.
 fn unknown_keys(path: &[String], unexpected: &[String], schema: Option<&Value>) -> Vec<Violation> {
     let allowed: Vec<String> = schema
-        .and_then(|s| s.get("properties"))
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
+        .and_then(|s| s.get(super::prune::KEYS))
+        .and_then(Value::as_array)
+        .map(|keys| {
+            keys.iter()
+                .filter_map(|k| k.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     unexpected
         .iter()
@@ -253,10 +259,10 @@ fn other(kind: &K) -> String {
 
 /// `Infinity` / `NaN` stood as `null` in the instance: their violations are OpenClaw's
 /// "expected number, received Infinity" where a number belongs, and "Invalid input" elsewhere.
-pub fn non_finite(out: &mut Vec<Violation>, values: &[(Vec<String>, String)], full: &Value) {
+pub fn non_finite(out: &mut Vec<Violation>, values: &[(Vec<String>, String)], schema: &Value) {
     for (path, name) in values {
         out.retain(|v| &v.path != path);
-        let wants_number = schema_for(full, path)
+        let wants_number = schema_for(schema, path)
             .and_then(|s| s.get("type"))
             .and_then(Value::as_str)
             .is_some_and(|t| t == "number" || t == "integer");
