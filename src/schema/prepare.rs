@@ -7,6 +7,8 @@
 //!   have no `\0` escape.
 //! - An embedded schema that carries its own `$defs` (a plugin's config schema) gets an `$id`,
 //!   so its `#/$defs/…` references resolve inside it, as they do in the plugin's own file.
+//! - Annotations no validator reads (`title`, `description`, `examples`, `default`: nearly half
+//!   the bytes) are dropped, so the part a run parses is smaller.
 
 use serde_json::{Map, Value};
 
@@ -14,9 +16,24 @@ pub fn prepare(schema: &mut Value) {
     walk(schema, "");
 }
 
+/// Keywords that annotate and never constrain (draft-07 §10).
+const ANNOTATIONS: [&str; 4] = ["title", "description", "examples", "default"];
+
 fn walk(value: &mut Value, path: &str) {
     match value {
         Value::Object(map) => {
+            // Only in a schema, not in a map of schemas (where a key may be named "title").
+            let map_of_schemas = [
+                "/properties",
+                "/patternProperties",
+                "/$defs",
+                "/definitions",
+            ]
+            .iter()
+            .any(|m| path.ends_with(m));
+            if !map_of_schemas {
+                map.retain(|k, _| !ANNOTATIONS.contains(&k.as_str()));
+            }
             if !path.is_empty() && map.contains_key("$defs") && !map.contains_key("$id") {
                 let id = format!("urn:openclaw-doctor:embedded{}", path.replace('/', "."));
                 map.insert("$id".into(), Value::String(id));
@@ -32,7 +49,10 @@ fn walk(value: &mut Value, path: &str) {
                 *props = renamed;
             }
             for (k, v) in map.iter_mut() {
-                walk(v, &format!("{path}/{k}"));
+                // `const` and `enum` hold data, not schemas: left exactly as written.
+                if k != "const" && k != "enum" {
+                    walk(v, &format!("{path}/{k}"));
+                }
             }
         }
         Value::Array(items) => {
@@ -79,4 +99,35 @@ pub fn split(mut schema: Value) -> (Value, Vec<(String, Value)>) {
         }
     }
     (schema, pieces)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn only_annotations_go_and_patterns_become_rust() {
+        let mut s = json!({
+            "title": "t", "description": "d", "type": "object",
+            "properties": {
+                "title": {"type": "string", "description": "x", "pattern": "^[^\\0]*$"},
+                "c": {"const": {"description": "data"}, "enum": [{"title": 1}]}
+            },
+            "$defs": {"default": {"type": "number", "default": 1}}
+        });
+        prepare(&mut s);
+        assert_eq!(
+            s,
+            json!({
+                "type": "object",
+                "properties": {
+                    "title": {"type": "string", "pattern": "^[^\\x00]*$"},
+                    "c": {"const": {"description": "data"}, "enum": [{"title": 1}]}
+                },
+                "$defs": {"default": {"type": "number"}}
+            })
+        );
+        assert_eq!(ecma_to_rust(r"\\0\0\01"), r"\\0\x00\01");
+    }
 }
