@@ -37,6 +37,7 @@ Checks (stable ids; severity as reported):
   schema.range                   error    outside a minimum or maximum (value, length, items)
   schema.missing                 error    a key the schema requires is absent
   schema.invalid                 error    any other violation (union, pattern, format)
+  schema.rule                    error    a rule of OpenClaw's validator beyond its schema
   gateway.mode.invalid           error    gateway.mode is not local or remote
   gateway.bind.invalid           error    bind is not loopback|lan|tailnet|auto|custom (\"local\")
   gateway.bind.custom_host       error    bind custom without an IPv4 customBindHost

@@ -19,7 +19,11 @@ use crate::report::ConfigInfo;
 
 /// A run's inputs once discovered and loaded: everything later steps read.
 pub struct Pipeline<'a> {
-    pub env: &'a Env,
+    /// The doctor's own environment (discovery reads it).
+    pub process_env: &'a Env,
+    /// The environment the gateway would have (the process's, its dotenv files, the config's
+    /// `env` entries): what every later step reads.
+    pub env: Env,
     pub discovered: Discovered,
     /// `None` when no config was found (a finding) or with `--no-config`.
     pub cfg: Option<ConfigSet>,
@@ -67,6 +71,16 @@ impl<'a> Pipeline<'a> {
         if let Some(cfg) = &cfg {
             redactor.add_config(cfg);
         }
+        let effective = match &cfg {
+            Some(cfg) => crate::config::effective_env::effective(
+                env,
+                cfg,
+                &discovered.state_dir,
+                crate::config::discovery::home_dir(env).ok().as_deref(),
+            ),
+            None => env.clone(),
+        };
+        redactor.add_env(&effective);
         let openclaw = OpenclawCli::new(
             g.openclaw.clone(),
             &discovered.state_dir,
@@ -75,7 +89,8 @@ impl<'a> Pipeline<'a> {
             g.openclaw_timeout,
         );
         Ok(Pipeline {
-            env,
+            process_env: env,
+            env: effective,
             discovered,
             cfg,
             openclaw,
@@ -93,7 +108,7 @@ impl<'a> Pipeline<'a> {
             &gather::Context {
                 cfg: self.cfg.as_ref(),
                 discovered: &self.discovered,
-                env: self.env,
+                env: &self.env,
                 openclaw: &self.openclaw,
                 quiet_progress: self.quiet_progress,
             },
@@ -110,7 +125,7 @@ impl<'a> Pipeline<'a> {
         let (mut checks, mut findings) = crate::checks::run(&Facts {
             discovered: &self.discovered,
             config: cfg,
-            env: self.env,
+            env: &self.env,
             probes: gathered.probes.as_deref(),
             insecure: gathered.insecure,
             devices: gathered.devices.as_ref(),
@@ -155,7 +170,7 @@ impl<'a> Pipeline<'a> {
                 false,
                 Some(&cfg),
                 &self.discovered,
-                self.env,
+                &self.env,
                 redactor,
                 self.quiet_progress,
                 None,
@@ -200,14 +215,14 @@ impl<'a> Pipeline<'a> {
         } else {
             crate::proxy::load_paths(&args.probe.proxy_config)?
         };
-        let view = GatewayView::new(cfg, self.env, self.discovered.profile.as_deref());
+        let view = GatewayView::new(cfg, &self.env, self.discovered.profile.as_deref());
         let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
         Ok(Some((facts, issues)))
     }
 
     pub fn repair_context(&self) -> crate::repair::RepairContext<'_> {
         crate::repair::RepairContext {
-            env: self.env,
+            env: &self.env,
             openclaw: &self.openclaw,
             discovered: &self.discovered,
             quiet_progress: self.quiet_progress,

@@ -92,6 +92,12 @@ pub const CHECKS: &[CheckDef] = &[
         explain: "any other schema violation (a union no branch matches, a pattern, a format)",
     },
     CheckDef {
+        id: "schema.rule",
+        area: "schema",
+        severity: Severity::Error,
+        explain: "a rule of OpenClaw's validator beyond its schema (tailscale bind, origins…)",
+    },
+    CheckDef {
         id: "gateway.mode.invalid",
         area: "gateway",
         severity: Severity::Error,

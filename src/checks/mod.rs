@@ -9,6 +9,7 @@ mod logs;
 mod probes;
 pub mod proxy;
 mod remote_url;
+mod rules;
 mod schema;
 pub mod select;
 mod skip;

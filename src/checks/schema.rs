@@ -33,14 +33,36 @@ pub fn check(
             return;
         }
     };
+    let explained = |path: &str| {
+        existing
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.path.as_deref() == Some(path))
+    };
+    let schema_ok = violations.is_empty();
     for v in violations {
         let dotted = crate::schema::violation::dotted(&v.path);
-        let explained = existing
-            .iter()
-            .any(|f| f.severity == Severity::Error && f.path.as_deref() == Some(dotted.as_str()));
-        if !explained {
+        if !explained(&dotted) {
             out.push(finding(cfg, schema, v, dotted));
         }
+    }
+    for rule in super::rules::broken(&merged.value, schema_ok) {
+        if explained(rule.path) {
+            continue;
+        }
+        let keys: Vec<String> = rule.path.split('.').map(str::to_string).collect();
+        out.push(
+            Finding::new(
+                "schema.rule",
+                Severity::Error,
+                format!(
+                    "{}: {} — OpenClaw rejects the whole config (a rule of its validator)",
+                    rule.path, rule.message
+                ),
+            )
+            .path(rule.path)
+            .at(locate(cfg, &keys))
+            .hint("change the value as the message says"),
+        );
     }
 }
 

@@ -47,14 +47,35 @@ impl Env {
         "OPENCLAW_GATEWAY_PASSWORD",
     ];
 
+    /// Every variable of this process (a `${VAR}` in the config may name any of them).
     pub fn from_process() -> Env {
-        let mut vars = BTreeMap::new();
-        for name in Env::NAMES.iter().chain(LEGACY_ENV) {
-            if let Some(value) = std::env::var_os(name) {
-                vars.insert(name.to_string(), value.to_string_lossy().into_owned());
+        let vars = std::env::vars_os()
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.to_string_lossy().into_owned(),
+                )
+            })
+            .collect();
+        Env { vars }
+    }
+
+    /// This environment with `extra` added where a variable is unset or empty (OpenClaw's
+    /// dotenv files and config `env` entries never override the process environment).
+    pub fn with_defaults(&self, extra: impl IntoIterator<Item = (String, String)>) -> Env {
+        let mut vars = self.vars.clone();
+        for (k, v) in extra {
+            let unset = vars.get(&k).is_none_or(|cur| cur.trim().is_empty());
+            if unset {
+                vars.insert(k, v);
             }
         }
         Env { vars }
+    }
+
+    /// A variable as set, empty or not.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
     }
 
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Env {

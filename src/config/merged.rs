@@ -21,10 +21,15 @@ pub struct Merged {
 impl ConfigSet {
     /// The whole config as OpenClaw validates it (see the module comment).
     pub fn merged(&self, env: &Env) -> Merged {
+        let mut out = self.merged_raw();
+        substitute(&mut out.value, env);
+        out
+    }
+
+    /// Includes merged, `${VAR}` left as written (what OpenClaw reads its `env` entries from).
+    pub fn merged_raw(&self) -> Merged {
         let mut out = Merged::default();
-        let mut value = self.node_value(0, &self.docs[0].root, &mut Vec::new(), &mut out);
-        substitute(&mut value, env);
-        out.value = value;
+        out.value = self.node_value(0, &self.docs[0].root, &mut Vec::new(), &mut out);
         out
     }
 

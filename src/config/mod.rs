@@ -3,6 +3,7 @@
 pub mod discovery;
 pub mod document;
 pub mod edit;
+pub mod effective_env;
 pub mod json5;
 pub mod merged;
 pub mod set;

@@ -169,13 +169,20 @@ pub fn from_error(e: &jsonschema::ValidationError, schema: &Value) -> Vec<Violat
             let message = format!("Invalid input (allowed: {})", listed(&allowed));
             one(ViolationKind::Value { allowed }, message)
         }
-        K::AnyOf { .. } | K::OneOfNotValid { .. } | K::OneOfMultipleValid { .. } => {
-            match at(schema, &schema_path).and_then(union_consts) {
-                Some(allowed) => {
-                    let message = format!("Invalid input (allowed: {})", listed(&allowed));
-                    one(ViolationKind::Value { allowed }, message)
-                }
-                None => one(ViolationKind::Invalid, "Invalid input".into()),
+        K::AnyOf { context } | K::OneOfNotValid { context } => {
+            if let Some(allowed) = at(schema, &schema_path).and_then(union_consts) {
+                let message = format!("Invalid input (allowed: {})", listed(&allowed));
+                return one(ViolationKind::Value { allowed }, message);
+            }
+            // As zod reports a discriminated union: the errors of the one branch whose type
+            // and discriminator the value has (`{source: "env", id: "x"}` → the id's error).
+            let matching: Vec<&Vec<jsonschema::ValidationError>> = context
+                .iter()
+                .filter(|b| branch_matches(b, &path))
+                .collect();
+            match matching.as_slice() {
+                [branch] => branch.iter().flat_map(|e| from_error(e, schema)).collect(),
+                _ => one(ViolationKind::Invalid, "Invalid input".into()),
             }
         }
         kind => {
@@ -212,6 +219,19 @@ fn unknown_keys(path: &[String], unexpected: &[String], schema: Option<&Value>) 
             }
         })
         .collect()
+}
+
+/// Whether a union branch is the one the value is meant for: it fails only below the value,
+/// not on the value's own type or on a literal (a discriminator such as `source`).
+fn branch_matches(errors: &[jsonschema::ValidationError], path: &[String]) -> bool {
+    !errors.iter().any(|e| match e.kind() {
+        K::Type { .. } => segments(e.instance_path().as_str()) == path,
+        K::Constant { .. } | K::Enum { .. } | K::FalseSchema => true,
+        K::AnyOf { context } | K::OneOfNotValid { context } => {
+            !context.iter().any(|b| branch_matches(b, path))
+        }
+        _ => false,
+    })
 }
 
 /// Minimum and maximum errors, in zod's words.
