@@ -53,7 +53,11 @@ REPO = Path(__file__).resolve().parents[2]
 CASES = REPO / "fixtures" / "oracle" / "cases"
 OPENCLAW_VERSION = "2026.9.6"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
-TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d) ")
+# OpenClaw prefixes console records with an ISO timestamp, or with the time of day only when
+# logging.consoleStyle is "pretty".
+TIMESTAMP = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)|\d\d:\d\d:\d\d(?:\.\d+)?) "
+)
 # stderr lines that say nothing about the config: Node's own warnings about itself.
 NOISE = [
     re.compile(r"^\(node:\d+\) "),
@@ -125,7 +129,10 @@ def case_digest(case_dir):
     """SHA-256 over the case's input files (every file but verdict.json), sorted by relative
     path: `<path>\\0<bytes>\\0` each. A verdict whose digest differs from its case is stale."""
     h = hashlib.sha256()
-    files = sorted(p for p in case_dir.rglob("*") if p.is_file() and p.name != "verdict.json")
+    files = sorted(
+        (p for p in case_dir.rglob("*") if p.is_file() and p.name != "verdict.json"),
+        key=lambda p: p.relative_to(case_dir).parts,
+    )
     for f in files:
         h.update(f.relative_to(case_dir).as_posix().encode() + b"\0")
         h.update(f.read_bytes() + b"\0")
@@ -397,6 +404,7 @@ def comparable(verdict):
         "valid": verdict["validate"]["valid"],
         "issue_paths": [i["path"] for i in verdict["validate"]["issues"]],
         "outcome": verdict["start"]["outcome"],
+        "exit_code": verdict["start"]["exit_code"],
         "first_message": first_message(verdict),
     }
 
