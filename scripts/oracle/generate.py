@@ -119,6 +119,14 @@ def to_json_compatible(cfg):
 # Bases: configs that really start (each is also a case of its own in group 0).
 
 
+def profile_port(name):
+    """OpenClaw's default port for a named profile (paths.ts resolveGatewayPort: FNV-1a)."""
+    h = 2166136261
+    for b in name.encode():
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return 20000 + h % 40000
+
+
 def gw(**kw):
     g = {"mode": "local"}
     g.update(kw)
@@ -766,6 +774,17 @@ def build():
     A("keep-port-infinity", "json5", ["port: Infinity, no --port"], ops=[("set", "gateway.port", Raw("Infinity"))], keep_port=True, listen_port=DEFAULT_PORT, why_keep_port=why)
     A("keep-port-env-var", "loopback-token", ['port: "${OC_ORACLE_PORT}" with OC_ORACLE_PORT=28718, no --port'], ops=[("set", "gateway.port", "${OC_ORACLE_PORT}")], env={"OC_ORACLE_PORT": "28718"}, keep_port=True, listen_port=28718, why_keep_port=why)
 
+    A(
+        "keep-port-profile-default",
+        "loopback-token",
+        ["gateway.port removed", "OPENCLAW_PROFILE=oracle, no --port (a named profile's default port)"],
+        ops=[("del", "gateway.port")],
+        env={"OPENCLAW_PROFILE": "oracle"},
+        keep_port=True,
+        listen_port=profile_port("oracle"),
+        why_keep_port="tests the default port OpenClaw derives from a profile name; --port would override it",
+    )
+
     # ---------------------------------------------------------------- 340: gateway.mode
     c.group(340, "mode")
     A("mode-missing", "loopback-token", ["gateway.mode removed"], ops=[("del", "gateway.mode")])
@@ -777,6 +796,14 @@ def build():
     A("mode-missing-lan-noauth", "loopback-token", ["gateway.mode removed", 'bind: "lan" without auth'], ops=[("del", "gateway.mode"), ("set", "gateway.bind", "lan"), ("del", "gateway.auth")])
     A("mode-missing-json5", "json5", ["gateway.mode removed (JSON5)"], ops=[("del", "gateway.mode")])
     A("mode-only", "loopback-token", ['only gateway: {mode: "local"}'], config={"gateway": {"mode": "local"}})
+
+    A(
+        "config-file-missing",
+        "loopback-token",
+        ["OPENCLAW_CONFIG_PATH names a file that does not exist"],
+        env={"OPENCLAW_CONFIG_PATH": "[ROOT]/missing/openclaw.json"},
+        note="the case's openclaw.json is not the file OpenClaw reads",
+    )
 
     # ---------------------------------------------------------------- 360: bind/auth guards
     c.group(360, "bind-auth")
