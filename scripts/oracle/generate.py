@@ -1043,6 +1043,11 @@ def build():
     A("sections-channels-empty", "sections", ["channels: {}"], ops=[("set", "channels", {})])
     A("sections-plugins-unknown-entry", "sections", ['plugins.entries: {"no-such-plugin": {enabled: true}}'], ops=[("set", "plugins", {"entries": {"no-such-plugin": {"enabled": True}}})])
 
+    A("sections-hooks-path-root", "loopback-token", ['hooks: {enabled: true, token, path: "/"}'], ops=[("set", "hooks", {"enabled": True, "token": T2, "path": "/"})])
+    A("sections-hooks-prefixes-without-hook", "loopback-token", ['hooks: {enabled: true, token, allowedSessionKeyPrefixes: ["agent:"]}'], ops=[("set", "hooks", {"enabled": True, "token": T2, "allowedSessionKeyPrefixes": ["agent:"]})])
+    A("sections-hooks-default-key-mismatch", "loopback-token", ['hooks: {enabled: true, token, defaultSessionKey: "agent:x", allowedSessionKeyPrefixes: ["hook:"]}'], ops=[("set", "hooks", {"enabled": True, "token": T2, "defaultSessionKey": "agent:x", "allowedSessionKeyPrefixes": ["hook:"]})])
+    A("sections-hooks-own-token", "loopback-token", ["hooks: {enabled: true, token: <its own token>}"], ops=[("set", "hooks", {"enabled": True, "token": T2})])
+
     # ---------------------------------------------------------------- 660: combinations (two mutations)
     c.group(660, "combos")
     A("combo-lan-noauth-unknown-key", "loopback-token", ['bind: "lan" without auth', "unknown key gateway.oracleUnknown"], ops=[("set", "gateway.bind", "lan"), ("del", "gateway.auth"), ("set", "gateway.oracleUnknown", True)])

@@ -58,11 +58,13 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
 TIMESTAMP = re.compile(
     r"^(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)|\d\d:\d\d:\d\d(?:\.\d+)?) "
 )
-# stderr lines that say nothing about the config: Node's own warnings about itself.
+# stderr lines that say nothing about the config: Node's hint on how to trace its warnings.
+# (Node's warnings themselves are kept, their pid replaced: OpenClaw emits some, such as the
+# one about legacy CLAWDBOT_*/MOLTBOT_* variables.)
 NOISE = [
-    re.compile(r"^\(node:\d+\) "),
     re.compile(r"^\(Use `node --trace-"),
 ]
+NODE_PID = re.compile(r"^\(node:\d+\) ")
 LOCK = threading.Lock()
 
 
@@ -167,7 +169,7 @@ def normalize(line, root, port):
         line = line.replace(r, "[ROOT]")
     if port is not None:
         line = re.sub(rf"(?<!\d){port}(?!\d)", "[PORT]", line)
-    return line
+    return NODE_PID.sub("(node:[PID]) ", line)
 
 
 SUBSYSTEM = re.compile(r"^\[[A-Za-z0-9_./:-]+\] ")
@@ -185,7 +187,9 @@ def split_stderr(raw_lines, root, port):
         stamped = bool(TIMESTAMP.match(plain))
         line = normalize(raw, root, port)
         if stamped or not in_log:
-            in_log = bool(SUBSYSTEM.match(line))
+            # `[openclaw] ...` is the CLI's own crash report ("The CLI command failed."), not
+            # a subsystem of the running gateway.
+            in_log = bool(SUBSYSTEM.match(line)) and not line.startswith("[openclaw] ")
         if not line.strip() or any(n.search(line) for n in NOISE):
             continue
         (log_lines if in_log else messages).append(line)
