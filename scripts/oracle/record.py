@@ -18,7 +18,8 @@ and writes verdict.json next to case.json.
 "timeout"  = neither within --timeout seconds (default 60).
 
 Usage:
-    record.py                      record every case that has no verdict.json yet
+    record.py                      record every case without a current verdict.json (none yet,
+                                   or recorded from different case files)
     record.py --force              re-record every case
     record.py --only ID [ID ...]   (re-)record these cases
     record.py --check ID [ID ...]  run these live and compare with their verdict.json
@@ -271,23 +272,35 @@ def validate(bin_, root, env, port):
         if "allowedValues" in i:
             issue["allowedValues"] = i["allowedValues"]
         issues.append(issue)
-    return {"valid": bool(data["valid"]), "exit_code": out.returncode, "issues": issues}
+    result = {"valid": bool(data["valid"]), "exit_code": out.returncode, "issues": issues}
+    error = data.get("error")
+    if not result["valid"] and not issues and isinstance(error, dict):
+        # Invalid without issues: the reason is only in the CLI error (e.g. "file not found").
+        result["error"] = normalize(str(error.get("message", "")), root, port)
+    return result
 
 
-def start(bin_, root, env, port, keep_port, timeout):
+def launch(bin_, root, env, port, keep_port=False, output=subprocess.PIPE):
+    """`openclaw gateway run` in its own session and process group, stdin from /dev/null."""
     args = [bin_, "gateway", "run"]
     if not keep_port:
         args += ["--port", str(port)]
-    t0 = time.time()
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         args,
         env=env,
         cwd=root,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=output,
+        stderr=output,
         start_new_session=True,
     )
+
+
+def start(bin_, root, env, port, keep_port, timeout, baseline=()):
+    """Runs the gateway until it listens on `port` (an address not in `baseline`), exits, or
+    `timeout` passes; returns the start part of a verdict and the gateway's stdout lines."""
+    t0 = time.time()
+    proc = launch(bin_, root, env, port, keep_port)
     sel = selectors.DefaultSelector()
     bufs = {"stdout": b"", "stderr": b""}
     sel.register(proc.stdout, selectors.EVENT_READ, "stdout")
@@ -306,14 +319,14 @@ def start(bin_, root, env, port, keep_port, timeout):
     try:
         while True:
             pump(0.1)
-            listen = listeners(port)
+            listen = [a for a in listeners(port) if a not in baseline]
             if listen:
                 seconds = time.time() - t0
                 # Give the other listeners (::1 after 127.0.0.1) a moment to appear.
                 end = time.time() + 1.0
                 while time.time() < end:
                     pump(0.1)
-                listen = listeners(port)
+                listen = [a for a in listeners(port) if a not in baseline]
                 outcome = "started"
                 snapshot = dict(bufs)
                 break
@@ -413,6 +426,15 @@ def comparable(verdict):
     }
 
 
+def current(case_dir):
+    """True when the case has a verdict recorded from its present files."""
+    try:
+        verdict = json.loads((case_dir / "verdict.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return False
+    return verdict.get("case_sha256") == case_digest(case_dir)
+
+
 def case_dirs(root, only):
     all_dirs = sorted(p for p in root.iterdir() if (p / "case.json").is_file())
     if not only:
@@ -444,7 +466,7 @@ def main():
     else:
         todo = case_dirs(a.cases, a.only)
         if not a.force and not a.only:
-            todo = [d for d in todo if not (d / "verdict.json").exists()]
+            todo = [d for d in todo if not current(d)]
     log(f"{len(todo)} case(s), -j {a.j}")
     failures = []
 

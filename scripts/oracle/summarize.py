@@ -3,6 +3,7 @@
 
     python3 scripts/oracle/summarize.py counts          # cases per verdict kind
     python3 scripts/oracle/summarize.py valid-refused   # valid per `config validate`, refused by `gateway run`
+    python3 scripts/oracle/summarize.py valid-refused-grouped   # the same, one row per refusal
     python3 scripts/oracle/summarize.py invalid-started # invalid per `config validate`, started anyway
     python3 scripts/oracle/summarize.py messages        # distinct first refusal messages, with their cases
     python3 scripts/oracle/summarize.py missing         # cases without a (current) verdict
@@ -79,6 +80,24 @@ def short(msg, v):
     return msg
 
 
+def valid_refused_grouped(cases):
+    by = defaultdict(list)
+    for cid, _, v, _ in cases:
+        if v and v["validate"]["valid"] and v["start"]["outcome"] != "started":
+            msg = short(first(v), v)
+            msg = re.sub(r"\(got [^)]*\)", "(got …)", msg)
+            msg = re.sub(r"version \S+, but", "version …, but", msg)
+            msg = re.sub(r"bind gateway to \w+ without", "bind gateway to <bind> without", msg)
+            msg = re.sub(r"\(current: [^)]*\)", "(current: …)", msg)
+            msg = re.sub(r"failed to load cert \(.*\)\.", "failed to load cert (…).", msg)
+            msg = re.sub(r"Gateway failed to start: hooks\..*", "Gateway failed to start: hooks.… (hooks settings)", msg)
+            by[(v["start"]["exit_code"], msg)].append(cid.split("-", 1)[0])
+    print("| exit | refusal (first line) | cases |")
+    print("|---|---|---|")
+    for (code, msg), ids in sorted(by.items(), key=lambda kv: (-len(kv[1]), str(kv[0]))):
+        print(f"| {code} | {md(msg)} | {len(ids)}: {', '.join(ids)} |")
+
+
 def invalid_started(cases):
     print("| case | issues (`config validate`) | rewritten by the gateway | mutations |")
     print("|---|---|---|---|")
@@ -113,6 +132,7 @@ def main():
     table = {
         "counts": counts,
         "valid-refused": valid_refused,
+        "valid-refused-grouped": valid_refused_grouped,
         "invalid-started": invalid_started,
         "messages": messages,
         "missing": missing,
