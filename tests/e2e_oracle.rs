@@ -72,7 +72,11 @@ fn case_digest(dir: &Path) -> String {
             if path.is_dir() {
                 walk(root, &path, out);
             } else if path.file_name().unwrap() != "verdict.json" {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
                 out.push((rel, path));
             }
         }
@@ -104,8 +108,8 @@ fn load_cases() -> Vec<Case> {
         }
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let read = |file: &str| -> Value {
-            let text = fs::read_to_string(dir.join(file))
-                .unwrap_or_else(|e| panic!("{name}/{file}: {e}"));
+            let text =
+                fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{name}/{file}: {e}"));
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}/{file}: {e}"))
         };
         let verdict = if dir.join("verdict.json").exists() {
@@ -133,7 +137,9 @@ fn check_verdict_shape(case: &Case) -> Result<(), String> {
         return Err(format!("openclaw is {}, not {VERSION}", v["openclaw"]));
     }
     let validate = &v["validate"];
-    let valid = validate["valid"].as_bool().ok_or("validate.valid is not a bool")?;
+    let valid = validate["valid"]
+        .as_bool()
+        .ok_or("validate.valid is not a bool")?;
     let exit = validate["exit_code"].as_i64().ok_or("validate.exit_code")?;
     if valid != (exit == 0) {
         return Err(format!("validate.valid {valid} but exit code {exit}"));
@@ -141,11 +147,16 @@ fn check_verdict_shape(case: &Case) -> Result<(), String> {
     let issues = validate["issues"].as_array().ok_or("validate.issues")?;
     // Invalid without issues only with the CLI's error (a missing config file: "file not found").
     if valid != (issues.is_empty() && validate["error"].is_null()) {
-        return Err(format!("validate.valid {valid} with {} issue(s)", issues.len()));
+        return Err(format!(
+            "validate.valid {valid} with {} issue(s)",
+            issues.len()
+        ));
     }
     for issue in issues {
         issue["path"].as_str().ok_or("an issue without a path")?;
-        issue["message"].as_str().ok_or("an issue without a message")?;
+        issue["message"]
+            .as_str()
+            .ok_or("an issue without a message")?;
     }
     let start = &v["start"];
     let outcome = start["outcome"].as_str().ok_or("start.outcome")?;
@@ -205,7 +216,9 @@ fn oracle_corpus_is_well_formed() {
                 if case.meta["listen_port"].as_u64().is_none()
                     || case.meta["why_keep_port"].as_str().is_none() =>
             {
-                problems.push(format!("{id}: keep_port without listen_port and why_keep_port"));
+                problems.push(format!(
+                    "{id}: keep_port without listen_port and why_keep_port"
+                ));
             }
             _ => {}
         }
@@ -286,7 +299,9 @@ fn oracle_live_sample_matches_recording() {
             .filter(|c| kind(c) == k && !c.keep_port())
             .collect();
         for _ in 0..n {
-            let case = rng.pick(&mut pool).unwrap_or_else(|| panic!("not enough {k:?} cases"));
+            let case = rng
+                .pick(&mut pool)
+                .unwrap_or_else(|| panic!("not enough {k:?} cases"));
             ids.push(case.id.clone());
         }
     }

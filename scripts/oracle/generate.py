@@ -550,20 +550,20 @@ def build():
         ("passwd", "gateway.auth.passwd", P, "lan-password", "gateway.auth.password"),
         ("auth-type", "gateway.auth.type", "token", "loopback-token", "gateway.auth.mode"),
         ("auth-secret", "gateway.auth.secret", T, "loopback-token", "gateway.auth.token"),
-        ("trustedProxy", "gateway.trustedProxy", ["127.0.0.1"], "proxy-trusted", "gateway.trustedProxies"),
+        ("trusted-proxy", "gateway.trustedProxy", ["127.0.0.1"], "proxy-trusted", "gateway.trustedProxies"),
         ("trusted-proxies-snake", "gateway.trusted_proxies", ["127.0.0.1"], "proxy-trusted", "gateway.trustedProxies"),
         ("trustedproxies-lower", "gateway.trustedproxies", ["127.0.0.1"], "proxy-trusted", "gateway.trustedProxies"),
-        ("allowRealIPFallback", "gateway.allowRealIPFallback", True, "proxy-trusted", "gateway.allowRealIpFallback"),
-        ("allowedOrigin", "gateway.controlUi.allowedOrigin", ORIGINS, "lan-token-origins", "gateway.controlUi.allowedOrigins"),
+        ("allow-real-ip-fallback", "gateway.allowRealIPFallback", True, "proxy-trusted", "gateway.allowRealIpFallback"),
+        ("allowed-origin", "gateway.controlUi.allowedOrigin", ORIGINS, "lan-token-origins", "gateway.controlUi.allowedOrigins"),
         ("allowed-origins-snake", "gateway.controlUi.allowed_origins", ORIGINS, "lan-token-origins", "gateway.controlUi.allowedOrigins"),
-        ("controlUI", "gateway.controlUI", {"allowedOrigins": ORIGINS}, "lan-token-origins", "gateway.controlUi"),
+        ("control-ui-caps", "gateway.controlUI", {"allowedOrigins": ORIGINS}, "lan-token-origins", "gateway.controlUi"),
         ("control-ui-kebab", "gateway.control-ui", {"enabled": True}, "loopback-token", "gateway.controlUi"),
-        ("customBindhost", "gateway.customBindhost", "127.0.0.1", "custom-loopback", "gateway.customBindHost"),
-        ("customHost", "gateway.customHost", "127.0.0.1", "custom-loopback", "gateway.customBindHost"),
-        ("tailScale", "gateway.tailScale", {"mode": "off"}, "loopback-token", "gateway.tailscale"),
+        ("custom-bindhost", "gateway.customBindhost", "127.0.0.1", "custom-loopback", "gateway.customBindHost"),
+        ("custom-host", "gateway.customHost", "127.0.0.1", "custom-loopback", "gateway.customBindHost"),
+        ("tail-scale", "gateway.tailScale", {"mode": "off"}, "loopback-token", "gateway.tailscale"),
         ("tailscale-enabled", "gateway.tailscale.enabled", False, "loopback-token", "gateway.tailscale.mode"),
         ("remote-uri", "gateway.remote.uri", "ws://127.0.0.1:18789", "loopback-token", "gateway.remote.url"),
-        ("remoteUrl", "gateway.remoteUrl", "ws://127.0.0.1:18789", "loopback-token", "gateway.remote.url"),
+        ("remote-url", "gateway.remoteUrl", "ws://127.0.0.1:18789", "loopback-token", "gateway.remote.url"),
         ("gateway-url", "gateway.url", "ws://127.0.0.1:18789", "loopback-token", "gateway.remote.url"),
         ("gateway-host", "gateway.host", "127.0.0.1", "loopback-token", "gateway.bind / customBindHost"),
         ("gateway-listen", "gateway.listen", "127.0.0.1:18789", "loopback-token", "gateway.bind + gateway.port"),
@@ -1120,6 +1120,9 @@ def main():
     if len(set(ids)) != len(ids):
         dup = sorted({i for i in ids if ids.count(i) > 1})
         sys.exit(f"duplicate ids: {dup}")
+    bad = [i for i in ids if not re.fullmatch(r"\d{3}-[a-z0-9]+(-[a-z0-9]+)*", i)]
+    if bad:
+        sys.exit(f"ids must be <3 digits>-<kebab-case slug>: {bad}")
     slugs = [i.split("-", 1)[1] for i in ids]
     if len(set(slugs)) != len(slugs):
         dup = sorted({s for s in slugs if slugs.count(s) > 1})
