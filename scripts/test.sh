@@ -21,5 +21,6 @@ echo "== cargo test -- --ignored (end-to-end: real OpenClaw CLI, real gateways b
 cargo test --locked --test e2e_openclaw -- --ignored
 cargo test --locked --test e2e_gateway -- --ignored --test-threads 2
 cargo test --locked --test e2e_repair -- --ignored --test-threads 2
+cargo test --locked --test e2e_oracle -- --ignored
 echo "== cargo test -- --ignored (network namespace: the token never leaves in clear text)"
 cargo test --locked --test netns_plaintext -- --ignored
