@@ -12,6 +12,8 @@ Environment:
   OPENCLAW_HOME          replaces $HOME when looking for ~/.openclaw
   OPENCLAW_GATEWAY_URL, OPENCLAW_GATEWAY_PORT, OPENCLAW_GATEWAY_TOKEN, OPENCLAW_GATEWAY_PASSWORD
                          read as OpenClaw reads them
+  OPENCLAW_DOCTOR_CONTAINER  yes|no: judge the config as in a container or not (default:
+                         detected as OpenClaw does; in a container the default bind is auto)
   NO_COLOR, CLICOLOR_FORCE  colour with --color auto
 
 Exit codes:
@@ -43,6 +45,20 @@ Checks (stable ids; severity as reported):
   gateway.bind.custom_host       error    bind custom without an IPv4 customBindHost
   gateway.bind.exposed           info     bind lan listens on every interface
   gateway.auth.missing           error    non-loopback bind without token/password: no start
+  startup.future_version         error    written by a newer OpenClaw: it refuses to start
+  startup.mode_missing           error    gateway.mode unset: the gateway refuses to start
+  startup.mode_not_local         warning  gateway.mode remote: no gateway starts from this config
+  startup.password_missing       error    auth mode password without a password: no start
+  startup.auth_ambiguous         error    token and password set, auth.mode unset: no start
+  startup.secrets_unavailable    error    an env SecretRef or ${VAR} secret that is unset
+  startup.secret_sentinel        error    the secret is a redaction marker (***, REDACTED…)
+  startup.secret_weak            error    the secret is blank, undefined/null or a placeholder
+  startup.bind_unavailable       error    customBindHost is not an address of this host
+  startup.trusted_proxy          error    trusted-proxy auth without trustedProxy/Proxies
+  startup.tailscale              error    serve/funnel without tailscale, funnel w/o password
+  startup.hooks                  error    hooks on without hooks.token, or bad session keys
+  startup.workspace              error    an agent workspace that is a file: migration refused
+  startup.tls                    error    tls.enabled, cert/key missing or unloadable: no start
   gateway.remote_url.missing     error    mode remote without gateway.remote.url
   gateway.remote_url.scheme      error    http(s):// or non-ws(s) URL: clients refuse it
   gateway.remote_url.via_proxy   error    gateway runs here but clients go through the proxy

@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod fix;
 pub mod gather;
+pub mod host;
 pub mod input;
 pub mod net;
 pub mod openclaw;

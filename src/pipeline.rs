@@ -122,6 +122,16 @@ impl<'a> Pipeline<'a> {
         cfg: Option<&ConfigSet>,
         gathered: &Gathered,
     ) -> (Vec<CheckResult>, Vec<Finding>) {
+        let host = cfg.map(|c| {
+            crate::host::gather(
+                &c.merged(&self.env).value,
+                crate::config::discovery::home_dir(&self.env)
+                    .ok()
+                    .as_deref(),
+                &self.discovered.state_dir,
+                self.process_env.raw("PATH"),
+            )
+        });
         let (mut checks, mut findings) = crate::checks::run(&Facts {
             discovered: &self.discovered,
             config: cfg,
@@ -137,6 +147,7 @@ impl<'a> Pipeline<'a> {
             now_ms: gather::now_ms(),
             not_gathered: &gathered.not_gathered,
             schema: Some(&self.schema),
+            host: host.as_ref(),
         });
         self.selector
             .apply(&mut checks, &mut findings, self.no_config);

@@ -45,6 +45,7 @@ fn junit_is_valid_xml_with_one_case_per_check() {
             "config",
             "schema",
             "gateway",
+            "startup",
             "remote_url",
             "probes",
             "devices",
@@ -250,7 +251,7 @@ fn only_and_skip_report_unselected_checks_as_skipped() {
     // --fail-on warning from the environment.
     fs::write(
         dir.path().join("dup.json"),
-        "{ gateway: { bind: 'loopback', bind: 'loopback' } }",
+        "{ gateway: { mode: 'local', bind: 'loopback', bind: 'loopback' } }",
     )
     .unwrap();
     let (code, _, _) = doctor(

@@ -107,7 +107,9 @@ fn run_case(case: &Case, overwrite: bool) -> Result<(), String> {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", &root)
-        .env("LC_ALL", "C.UTF-8");
+        .env("LC_ALL", "C.UTF-8")
+        // Snapshots must not depend on whether the test host is a container.
+        .env("OPENCLAW_DOCTOR_CONTAINER", "no");
     if let Ok(env) = fs::read_to_string(case.dir.join("env")) {
         for line in env.lines().filter(|l| !l.trim().is_empty()) {
             let (k, v) = line.split_once('=').expect("env lines are KEY=VALUE");

@@ -73,19 +73,18 @@ fn verdict(dir: &Path) -> Verdict {
 fn doctor(case: &Path) -> (Option<i32>, Value, String) {
     let dir = tempfile::tempdir().unwrap();
     copy_case(case, dir.path(), true);
-    let mut cmd = common::run::isolated(dir.path());
-    cmd.args([
-        "check",
-        "--offline",
-        "--format",
-        "json",
-        "--config",
-        "openclaw.json",
-    ]);
+    // As the recorder ran OpenClaw: HOME, the state dir and the config inside the case's copy.
+    let root = dir.path();
+    let mut cmd = common::run::isolated(root);
+    cmd.args(["check", "--offline", "--format", "json"])
+        .env("OPENCLAW_STATE_DIR", root.join("state"))
+        .env("OPENCLAW_CONFIG_PATH", root.join("openclaw.json"))
+        // The recordings were made in a container (fixtures/oracle/README.md).
+        .env("OPENCLAW_DOCTOR_CONTAINER", "yes");
     if let Ok(env) = fs::read_to_string(case.join("env")) {
         for line in env.lines().filter(|l| !l.trim().is_empty()) {
             if let Some((k, v)) = line.split_once('=') {
-                cmd.env(k, v);
+                cmd.env(k, v.replace("[ROOT]", &root.display().to_string()));
             }
         }
     }
@@ -164,6 +163,16 @@ fn disagreement(case: &Path) -> Option<String> {
             ));
         }
         return None;
+    }
+    // A client config (`mode: "remote"`) starts no gateway by design: the doctor says so as a
+    // warning, not as an error (README, "Where the doctor and OpenClaw differ").
+    if want.refusal.contains("(current: remote)") {
+        let said = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["id"] == "startup.mode_not_local");
+        return (!said).then(|| "mode remote: no startup.mode_not_local finding".to_string());
     }
     match (want.started, errors.is_empty()) {
         (true, false) => Some(format!(

@@ -134,7 +134,6 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
         ),
         _ => {}
     }
-    auth(view, &bind, out);
 }
 
 fn custom_host(view: &GatewayView, out: &mut Vec<Finding>) {
@@ -156,41 +155,6 @@ fn custom_host(view: &GatewayView, out: &mut Vec<Finding>) {
             .path("gateway.customBindHost")
             .at(at.map(|a| view.location(&a)))
             .hint("set gateway.customBindHost to the IPv4 address to listen on, e.g. \"192.168.1.10\""),
-    );
-}
-
-fn auth(view: &GatewayView, bind: &str, out: &mut Vec<Finding>) {
-    let custom_loopback = bind == "custom"
-        && view
-            .string("gateway.customBindHost")
-            .and_then(|(h, _)| h.trim().parse::<Ipv4Addr>().ok())
-            .is_some_and(|ip| crate::net::is_loopback_ip(ip.into()));
-    let exposed = matches!(bind, "lan" | "tailnet" | "custom") && !custom_loopback;
-    if !exposed {
-        return;
-    }
-    let mode = view.auth_mode();
-    let mode = mode.as_deref();
-    if mode == Some("trusted-proxy") {
-        return;
-    }
-    let message = if mode == Some("none") {
-        format!(
-            "gateway.auth.mode is \"none\" with bind \"{bind}\": the gateway refuses to start without auth off loopback"
-        )
-    } else if view.has_secret() {
-        return;
-    } else {
-        format!(
-            "bind \"{bind}\" without gateway.auth.token or password (or their env vars): the gateway refuses to start"
-        )
-    };
-    let at = view.get("gateway.bind");
-    out.push(
-        Finding::new("gateway.auth.missing", Severity::Error, message)
-            .path("gateway.auth")
-            .at(at.map(|a| view.location(&a)))
-            .hint("set gateway.auth.token to a long random value (e.g. `openssl rand -hex 32`), or use bind \"loopback\""),
     );
 }
 
@@ -232,6 +196,7 @@ mod tests {
             now_ms: 0,
             not_gathered: &[],
             schema: None,
+            host: None,
         });
         findings
             .iter()

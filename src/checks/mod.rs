@@ -1,6 +1,7 @@
 //! Checks: pure functions from gathered facts to findings. Each check has a stable id (a
 //! contract with CI users, listed in README and `--help`).
 
+mod auth;
 mod bind;
 mod catalog;
 mod config;
@@ -13,6 +14,7 @@ mod rules;
 mod schema;
 pub mod select;
 mod skip;
+mod startup;
 pub mod values;
 
 use crate::config::{ConfigSet, Discovered, DocId, EditValue, Env};
@@ -59,6 +61,8 @@ pub struct Facts<'a> {
     pub not_gathered: &'a [(&'static str, String)],
     /// OpenClaw's schema to judge the whole config by.
     pub schema: Option<&'a crate::schema::Schema>,
+    /// This host, as far as the gateway's start depends on it.
+    pub host: Option<&'a crate::host::HostFacts>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -172,6 +176,86 @@ impl CheckResult {
     }
 }
 
+/// The OpenClaw version the start-up guards judge against: the local gateway's own (hello-ok)
+/// when it answered with one, else the schema's.
+fn running_version(probes: Option<&[ProbeResult]>, schema: &crate::schema::Schema) -> String {
+    probes
+        .into_iter()
+        .flatten()
+        .filter(|p| p.target == crate::probe::Side::Local)
+        .filter_map(|p| p.server_version.as_deref())
+        .find(|v| startup::version(v).is_some())
+        .map(str::to_string)
+        .or_else(|| schema.version.clone())
+        .unwrap_or_default()
+}
+
+/// The start-up guards as findings: "the gateway will refuse to start", in OpenClaw's words.
+fn startup_findings(
+    cfg: &ConfigSet,
+    merged: &crate::config::merged::Merged,
+    env: &Env,
+    host: &crate::host::HostFacts,
+    running: &str,
+    existing: &[Finding],
+    out: &mut Vec<Finding>,
+) {
+    let raw = cfg.merged_raw();
+    let auth = auth::Auth::resolve(&raw.value, &merged.value, env);
+    let allow_older = env
+        .get("OPENCLAW_ALLOW_OLDER_BINARY_DESTRUCTIVE_ACTIONS")
+        .is_some();
+    for t in startup::tripped(&merged.value, &auth, host, running, allow_older) {
+        let explained = existing
+            .iter()
+            .any(|f| f.severity == Severity::Error && f.path.as_deref() == Some(t.path.as_str()));
+        if explained {
+            continue;
+        }
+        let remote_client = (t.id == "startup.mode_not_local")
+            .then(|| remote_client_of(&merged.value))
+            .flatten();
+        let severity = match (t.id, &remote_client) {
+            // A client of another host's gateway is what `mode: "remote"` is for.
+            (_, Some(Some(_))) => Severity::Info,
+            ("startup.mode_not_local", _) => Severity::Warning,
+            _ => Severity::Error,
+        };
+        let problem = match remote_client {
+            Some(Some(host)) => format!(
+                "a client of the gateway on {host}: no gateway starts from this config; OpenClaw {running} says: \"{}\"",
+                t.words
+            ),
+            _ => format!(
+                "the gateway will refuse to start; OpenClaw {running} says: \"{}\"",
+                t.words
+            ),
+        };
+        let keys: Vec<String> = t.path.split('.').map(str::to_string).collect();
+        out.push(
+            Finding::new(t.id, severity, problem)
+                .path(&t.path)
+                .at(schema::locate(cfg, &keys))
+                .hint(t.hint),
+        );
+    }
+}
+
+/// For `gateway.mode: "remote"`: `Some(Some(host))` when `gateway.remote.url` names another
+/// host (a client's config), `Some(None)` when it is missing or loopback (clients are sent to
+/// this host, where no gateway will start); `None` for any other mode.
+fn remote_client_of(cfg: &serde_json::Value) -> Option<Option<String>> {
+    if cfg.pointer("/gateway/mode").and_then(|m| m.as_str()) != Some("remote") {
+        return None;
+    }
+    let url = cfg.pointer("/gateway/remote/url").and_then(|u| u.as_str());
+    Some(
+        url.and_then(|u| crate::net::split_url(u.trim()))
+            .map(|p| p.host.to_string())
+            .filter(|h| !crate::net::is_loopback_host(h)),
+    )
+}
+
 /// Runs every check; findings come back in the order of `CHECKS`.
 pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     let mut findings = Vec::new();
@@ -198,7 +282,21 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     }
     if let (Some(cfg), Some(s)) = (facts.config, facts.schema) {
         let before = findings.clone();
-        schema::check(cfg, facts.env, s, &before, &mut findings);
+        let merged = cfg.merged(facts.env);
+        schema::check(cfg, &merged, s, &before, &mut findings);
+        if let Some(host) = facts.host {
+            let running = running_version(facts.probes, s);
+            let before = findings.clone();
+            startup_findings(
+                cfg,
+                &merged,
+                facts.env,
+                host,
+                &running,
+                &before,
+                &mut findings,
+            );
+        }
     }
     if let Some(probes) = facts.probes {
         probes::check(view.as_ref(), probes, facts.insecure, &mut findings);

@@ -4,19 +4,18 @@
 //! legacy key, a type the gateway checks) is left to that check.
 
 use super::{Finding, Location, Severity};
+use crate::config::ConfigSet;
 use crate::config::tree::{Node, NodeValue};
-use crate::config::{ConfigSet, Env};
 use crate::schema::{Schema, Violation, ViolationKind};
 
 pub fn check(
     cfg: &ConfigSet,
-    env: &Env,
+    merged: &crate::config::merged::Merged,
     schema: &Schema,
     existing: &[Finding],
     out: &mut Vec<Finding>,
 ) {
-    let merged = cfg.merged(env);
-    let violations = match schema.validate(&merged) {
+    let violations = match schema.validate(merged) {
         Ok(v) => v,
         Err(e) => {
             out.push(
@@ -141,7 +140,7 @@ fn short_list(keys: &[String]) -> String {
 
 /// Where a key path is written: the key of an object entry, the item of an array; the
 /// nearest enclosing place that exists when the path ends inside a merged array.
-fn locate(cfg: &ConfigSet, path: &[String]) -> Option<Location> {
+pub(super) fn locate(cfg: &ConfigSet, path: &[String]) -> Option<Location> {
     let keys: Vec<&str> = path.iter().map(String::as_str).collect();
     for n in (0..=keys.len()).rev() {
         let Some(at) = cfg

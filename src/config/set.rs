@@ -108,9 +108,20 @@ impl ConfigSet {
         }
         for (object_start, value) in sites {
             let mut ids = Vec::new();
+            let siblings = self.has_siblings(doc, object_start);
             for (raw, node) in self.include_paths(doc, &value)? {
                 let resolved = self.include_target(doc, &raw, node, root_dir, stack)?;
                 let included = Document::load(&resolved, MAX_INCLUDE_BYTES)?;
+                if siblings && included.root.value.as_object().is_none() {
+                    return Err(self.error_at(
+                        doc,
+                        node,
+                        format!(
+                            "$include \"{raw}\" holds {}, but the object has other keys: OpenClaw refuses it (\"Sibling keys require included content to be an object\")",
+                            included.root.value.type_name()
+                        ),
+                    ));
+                }
                 self.docs.push(included);
                 let id = self.docs.len() - 1;
                 ids.push(id);
@@ -121,6 +132,19 @@ impl ConfigSet {
             self.includes.insert((doc, object_start), ids);
         }
         Ok(())
+    }
+
+    /// Whether the object holding an `$include` (at `object_start`, or the root) has other keys.
+    fn has_siblings(&self, doc: DocId, object_start: usize) -> bool {
+        let root = &self.docs[doc].root;
+        let object = if object_start == ROOT_KEY {
+            Some(root)
+        } else {
+            find_object(root, object_start)
+        };
+        object
+            .and_then(|o| o.value.as_object())
+            .is_some_and(|entries| entries.iter().any(|e| e.key != INCLUDE_KEY))
     }
 
     /// The paths an `$include` value names (a string or a list of strings), with the offset of
@@ -341,6 +365,18 @@ fn located(layer: Layer<'_>) -> Located<'_> {
         doc: layer.doc,
         node: layer.node,
         key_span: layer.key_span,
+    }
+}
+
+/// The object node that starts at `start`.
+fn find_object(node: &Node, start: usize) -> Option<&Node> {
+    if node.span.start == start && node.value.as_object().is_some() {
+        return Some(node);
+    }
+    match &node.value {
+        NodeValue::Object(entries) => entries.iter().find_map(|e| find_object(&e.value, start)),
+        NodeValue::Array(items) => items.iter().find_map(|i| find_object(i, start)),
+        _ => None,
     }
 }
 

@@ -6,13 +6,15 @@ use std::path::Path;
 use std::time::Duration;
 
 /// The doctor as a new user on a clean host runs it: current directory `dir`, an empty
-/// environment but `HOME=dir` and `PATH`, killed after 60 s.
+/// environment but `HOME=dir` and `PATH`, judged as on a bare host (not a container, whatever
+/// the test machine is), killed after 60 s.
 pub fn isolated(dir: &Path) -> assert_cmd::Command {
     let mut cmd = bare();
     cmd.current_dir(dir)
         .env_clear()
         .env("HOME", dir)
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("OPENCLAW_DOCTOR_CONTAINER", "no")
         .timeout(Duration::from_secs(60));
     cmd
 }
