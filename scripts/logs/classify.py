@@ -94,6 +94,12 @@ T = [
      r"^gateway: seeded gateway\.controlUi\.allowedOrigins (?P<origins>\[[^\]]*\]) for bind=(?P<bind>\S+) "),
     ("startup_failed_bundle", "stability_bundle", r"^wrote stability bundle: (?P<path>\S+)$"),
     ("restart_loop", "restart_loop_breaker", r"^gateway restart-loop breaker tripped: "),
+    # ---- context: the gateway's own life (INFO) --------------------------------------------
+    ("gateway_listening", "listening_on", r"^listening on (?P<urls>ws[^ ]+(?:, ws[^ ]+)*) \(PID (?P<pid>\d+)\)$"),
+    ("gateway_listening", "http_server_listening", r"^http server listening \((?P<plugins>\d+) plugins: .*; (?P<secs>[\d.]+)s\)$"),
+    ("gateway_ready", "gateway_ready", r"^gateway ready$"),
+    ("gateway_log_file", "log_file", r"^log file: (?P<path>\S+)$"),
+    ("gateway_stopping", "received_signal", r"^received (?P<signal>SIG[A-Z0-9]+); shutting down$"),
     # ---- the WebSocket handshake -------------------------------------------------------
     ("proxy_unattributable", "proxy_unattributable",
      r"^gateway: observed unattributable proxy-shaped traffic from (?P<remote>[^;\s]+); "),
@@ -122,10 +128,14 @@ T = [
     ("@close", "ws_closed_before_connect",
      r"^closed before connect conn=(?P<conn>\S+) (?:peer=(?P<peer>\S+) )?remote=(?P<remote>\S+) fwd=(?P<fwd>\S+) origin=(?P<origin>\S+) host=(?P<host>\S+) ua=(?P<ua>.*?) code=(?P<code>\S+) reason=(?P<reason>.*?)(?: phase=(?P<phase>\S+))?(?: suppressed=\d+)?$"),
     ("control_plane_rate_limited", "control_plane_rate_limited", r"^control-plane write rate-limited method="),
+    ("browser_relay_needs_token", "extension_relay_requires_token",
+     r"^Chrome extension relay init failed for profile \"(?P<profile>[^\"]+)\": Error: extension relay requires gateway auth token \(set gateway\.auth\.token or OPENCLAW_GATEWAY_TOKEN\)$"),
+    ("terminal_upload_lock_busy", "terminal_upload_staging_busy",
+     r"^recovery failed; retrying: Error: terminal upload staging is busy; .*?locate (?P<lock>\S+) under the system temporary directory"),
     # ---- known lines that name no cause of their own (kind null, template set) ----------
     (None, "blank", r"^$"),
     (None, "startup_triage", r"^(?:Automatic triage |Original failure retained|Debugging prompt: |Sanitized diagnostics: |No configured embedded agent|No supported coding-agent CLI|If already installed, add its executable|You can also open the saved debugging prompt|Next step:$|  env OPENCLAW_STATE_DIR=|automatic triage cancelled)"),
-    (None, "shutdown_noise", r"(?:GatewayDrainingError: gateway is draining|^slow SQLite transaction hold$|^update run reconciliation deferred: )"),
+    (None, "shutdown_noise", r"(?:GatewayDrainingError: gateway is draining|^subagent run sweep skipped: gateway is draining|^slow SQLite transaction hold$|^update run reconciliation deferred: )"),
     (None, "service_stop_hint", r"^(?:Gateway service status unknown; if supervised, stop it first\.|Tip: openclaw gateway stop|Or: systemctl --user stop |If the gateway is supervised, stop it with: )"),
     ("hook_auth_throttled", "hook_auth_throttled", r"^hook auth throttled for "),
 ]
