@@ -13,6 +13,9 @@ Needs:
   - the OpenClaw CLI of the version (--openclaw …/node_modules/.bin/openclaw); its node_modules
     must hold `ws` (it does: OpenClaw depends on it);
   - nginx (Debian nginx-light): /usr/sbin/nginx or on PATH;
+  - root (or CAP_SYS_ADMIN) for `unshare -m`, which gives each gateway a private /tmp/openclaw;
+    without it pass --logging-file (the configs then set logging.file; lines of a config the
+    gateway cannot parse go to the real /tmp/openclaw and are missing from the recording);
   - free loopback ports; about 6 minutes per version; runs at most one gateway at a time.
 
 Usage:
