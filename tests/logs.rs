@@ -52,7 +52,7 @@ fn kinds(report: &Value) -> Value {
 }
 
 fn real_log() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/logs/openclaw-2026-11-24.log")
 }
 
 fn finding<'a>(report: &'a Value, id: &str) -> Option<&'a Value> {

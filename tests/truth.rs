@@ -331,7 +331,7 @@ fn special_files_are_refused_at_once_naming_them() {
 
 #[test]
 fn offline_still_reads_a_named_log() {
-    let log = root().join("fixtures/logs");
+    let log = root().join("fixtures/logs/openclaw-2026-11-24.log");
     let r = doctor(&[
         "check",
         "--offline",
