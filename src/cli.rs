@@ -80,6 +80,24 @@ Checks (stable ids; severity as reported):
   log.scope_upgrade              info     the gateway log shows scope-upgrade (repair) requests
   log.proxy_attribution          warning  the gateway log shows unattributable proxy traffic
   log.token_mismatch             warning  the gateway log shows wrong-token connections
+  log.startup_refused            error    the log shows a start-up refusal, quoted (info if restarted)
+  log.config_invalid             info     the log shows OpenClaw calling the config invalid
+  log.restart_loop               error    the log shows the restart-loop breaker tripped
+  log.metadata_upgrade           info     the log shows device metadata re-approval requests
+  log.proxy_headers_untrusted    warning  proxy headers from an untrusted address (before 2026.8)
+  log.host_header_not_local      warning  loopback connections with a non-local Host header
+  log.device_token_mismatch      warning  the log shows stale device tokens refused
+  log.auth_refused               warning  other refused credentials, by reason (token_missing…)
+  log.rate_limited               warning  clients locked out after failed logins
+  log.origin_not_allowed         warning  connections refused: origin not allowed (origins listed)
+  log.control_ui_insecure        warning  the Control UI refused outside HTTPS/localhost
+  log.device_identity_required   info     clients with neither device identity nor secret
+  log.device_auth_invalid        warning  invalid device signature, nonce or key
+  log.protocol_mismatch          warning  clients speaking another protocol version
+  log.handshake_timeout          info     WebSockets that never sent connect (as measured)
+  log.invalid_handshake          info     first frames that are not an OpenClaw connect
+  log.auth_token_generated       warning  started without a token: the gateway generated one
+  log.throttled                  info     control-plane writes or hook auth throttled
   proxy.upstream                 error    nginx proxy_pass goes where the gateway does not listen
   proxy.http_version             error    no proxy_http_version 1.1: no WebSocket upgrade
   proxy.upgrade_headers          error    no proxy_set_header Upgrade / Connection \"upgrade\"

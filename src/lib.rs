@@ -266,15 +266,17 @@ fn judge_arguments(command: &Command) -> Result<checks::select::Selector> {
     if let Some(path) = &a.token_file {
         input::open_regular(path, input::Kind("a token file"))?;
     }
-    if a.no_config && a.offline {
+    // A named log is something to check without a config or the network.
+    let reads_a_log = !a.log.is_empty();
+    if a.no_config && a.offline && !reads_a_log {
         return Err(Error::Usage(
-            "--no-config with --offline checks nothing (no config, no probes): drop one of them"
+            "--no-config with --offline checks nothing (no config, no probes): drop one of them, or name a log with --log"
                 .into(),
         ));
     }
-    if a.no_config && probe_args.urls.is_empty() {
+    if a.no_config && probe_args.urls.is_empty() && !reads_a_log {
         return Err(Error::Usage(
-            "--no-config probes only the URLs you give and none was given: pass --url wss://HOST (or set OPENCLAW_DOCTOR_URL), or drop --no-config to check this host's config".into(),
+            "--no-config probes only the URLs you give and none was given: pass --url wss://HOST (or set OPENCLAW_DOCTOR_URL), name a log with --log, or drop --no-config to check this host's config".into(),
         ));
     }
     Ok(selector)

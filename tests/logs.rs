@@ -84,7 +84,7 @@ fn a_real_gateway_log_becomes_counts_and_evidence() {
         f["message"]
             .as_str()
             .unwrap()
-            .starts_with("4 requests arrived"),
+            .starts_with("4 gateway runs that saw forwarding headers from a proxy they do not trust (logged once per run"),
         "{f:#}"
     );
     assert!(

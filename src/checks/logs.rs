@@ -1,24 +1,43 @@
 //! Evidence from the gateway log, joined to the finding it explains; a finding of its own
-//! when nothing else reports the problem.
+//! when nothing else reports the problem. The rules per kind are in `log_rules.rs`.
 
+use super::log_rules::RULES;
 use super::{Finding, Severity};
-use crate::openclaw::log::{LogEvidence, Tally};
+use crate::openclaw::log::{LogEvidence, Quote, Tally};
 
-/// One kind of log event: how it reads as evidence, which findings it explains, and the
-/// finding it becomes when none of them is there.
-struct Rule<'e> {
-    tally: &'e Tally,
-    id: &'static str,
-    severity: Severity,
-    /// Words for the evidence line and for the finding's own message.
-    evidence: &'static str,
-    message: &'static str,
-    /// "from" or "forwarded from".
-    source: &'static str,
-    /// Findings this evidence joins; a predicate on the finding decides.
-    joins: fn(&Finding) -> bool,
-    path: Option<&'static str>,
-    hint: &'static str,
+/// "12 … in the last 24 h (last 2026-11-24T11:11:28Z), from 198.51.100.7; reasons: …"
+fn sentence(t: &Tally, what: &str, window: &str) -> String {
+    let top = |map: &std::collections::BTreeMap<String, u64>| {
+        let mut list: Vec<(&String, &u64)> = map.iter().collect();
+        list.sort_by(|a, b| b.1.cmp(a.1));
+        list.iter()
+            .take(5)
+            .map(|(k, n)| format!("{k} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let sources = match t.sources.len() {
+        0 => String::new(),
+        1 => format!(
+            ", all from {}",
+            t.sources.keys().next().map(String::as_str).unwrap_or("")
+        ),
+        _ => format!(", from {}", top(&t.sources)),
+    };
+    let details = if t.details.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", top(&t.details))
+    };
+    let last = t
+        .last
+        .as_ref()
+        .map(|l| format!(" (last {l})"))
+        .unwrap_or_default();
+    format!(
+        "{} {what} in the last {window}{last}{sources}{details}",
+        t.count
+    )
 }
 
 pub fn check(ev: &LogEvidence, window: &str, out: &mut Vec<Finding>) {
@@ -33,76 +52,14 @@ pub fn check(ev: &LogEvidence, window: &str, out: &mut Vec<Finding>) {
     } else {
         ""
     };
-    let rules = [
-        Rule {
-            tally: &ev.pairing_required,
-            id: "log.pairing_required",
-            severity: Severity::Warning,
-            evidence: "connections closed with 1008 pairing required",
-            message: "connections closed with 1008 pairing required",
-            source: "forwarded from",
-            joins: |f| {
-                matches!(
-                    f.id,
-                    "gateway.remote_url.via_proxy"
-                        | "probe.pairing_required"
-                        | "devices.pending_repair"
-                )
-            },
-            path: None,
-            hint: "connections through the proxy are remote: clients on the gateway's host must use ws://127.0.0.1:<port>; approve known devices with openclaw-doctor fix --approve-repairs",
-        },
-        Rule {
-            tally: &ev.scope_upgrade,
-            id: "log.scope_upgrade",
-            severity: Severity::Info,
-            evidence: "scope-upgrade (repair) requests",
-            message: "devices asked for more scopes (scope-upgrade repair requests)",
-            source: "from",
-            joins: |f| {
-                matches!(
-                    f.id,
-                    "devices.pending_repair" | "gateway.remote_url.via_proxy"
-                )
-            },
-            path: None,
-            hint: "pending repair requests expire after 5 minutes: openclaw-doctor fix --approve-repairs --watch 5m",
-        },
-        Rule {
-            tally: &ev.unattributable,
-            id: "log.proxy_attribution",
-            severity: Severity::Warning,
-            evidence: "requests with unattributable proxy headers",
-            message: "requests arrived with forwarding headers from a proxy the gateway does not trust",
-            source: "from",
-            joins: |f| f.id == "probe.proxy_attribution",
-            path: Some("gateway.trustedProxies"),
-            hint: "set gateway.trustedProxies to the proxy's address and make the proxy overwrite X-Forwarded-For with $remote_addr",
-        },
-        Rule {
-            tally: &ev.token_mismatch,
-            id: "log.token_mismatch",
-            severity: Severity::Warning,
-            evidence: "connections refused for a wrong token",
-            message: "connections were refused for a wrong gateway token",
-            source: "from",
-            // Only a probe that was itself refused for its token is explained by these lines.
-            joins: |f| {
-                matches!(f.id, "probe.local" | "probe.external")
-                    && f.evidence.iter().any(|e| e.contains("→ auth_failed"))
-            },
-            path: None,
-            hint: "a client uses an old token: compare gateway.auth.token with the clients' gateway.remote.token / OPENCLAW_GATEWAY_TOKEN",
-        },
-    ];
-    for rule in rules {
-        if rule.tally.count == 0 {
+    let from = format!("from {files}{truncated}");
+    refusals(ev, &from, out);
+    config_invalid(ev.config_invalid.as_ref(), &from, out);
+    for rule in RULES {
+        let Some(tally) = ev.tally(rule.kind) else {
             continue;
-        }
-        let line = format!(
-            "log: {} from {files}{truncated}",
-            rule.tally.sentence(rule.evidence, window, rule.source)
-        );
+        };
+        let line = format!("log: {} {from}", sentence(tally, rule.evidence, window));
         if let Some(f) = out.iter_mut().find(|f| (rule.joins)(f)) {
             f.evidence.push(line);
             continue;
@@ -110,7 +67,7 @@ pub fn check(ev: &LogEvidence, window: &str, out: &mut Vec<Finding>) {
         let mut f = Finding::new(
             rule.id,
             rule.severity,
-            rule.tally.sentence(rule.message, window, rule.source),
+            sentence(tally, rule.message, window),
         )
         .hint(rule.hint)
         .evidence(line);
@@ -119,4 +76,85 @@ pub fn check(ev: &LogEvidence, window: &str, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+}
+
+/// The last start-up refusal, in the gateway's words: evidence for the `startup.*` finding
+/// that quotes the same words, else a finding of its own — an error when no start followed.
+fn refusals(ev: &LogEvidence, from: &str, out: &mut Vec<Finding>) {
+    let Some(q) = &ev.refusals else {
+        return;
+    };
+    let started = ev.started_since_refusal() == Some(true);
+    let since = match (&ev.last_start, started) {
+        (Some(t), true) => format!("; it started since (last start {t})"),
+        _ => "; no start was logged after it".to_string(),
+    };
+    let line = format!(
+        "log: {} start-up refusal(s), the last at {}: \"{}\"{since} {from}",
+        q.count, q.last, q.text
+    );
+    let quoted = |f: &Finding| {
+        f.id.starts_with("startup.") && words_of(&f.message).is_some_and(|w| q.text.contains(w))
+    };
+    if let Some(f) = out.iter_mut().find(|f| quoted(f)) {
+        f.evidence.push(line);
+        return;
+    }
+    let severity = if started {
+        Severity::Info
+    } else {
+        Severity::Error
+    };
+    out.push(
+        Finding::new(
+            "log.startup_refused",
+            severity,
+            format!("the gateway refused to start at {}: \"{}\"{since}", q.last, q.text),
+        )
+        .hint("the quoted words name the key or the host problem; run openclaw-doctor check on the config the gateway reads")
+        .evidence(line),
+    );
+}
+
+/// The first 40 bytes of what a `startup.*` finding quotes (`… says: "<words>"`).
+fn words_of(problem: &str) -> Option<&str> {
+    let start = problem.find("says: \"")? + "says: \"".len();
+    let words = problem.get(start..)?.trim_end_matches('"');
+    let mut end = words.len().min(40);
+    while !words.is_char_boundary(end) {
+        end -= 1;
+    }
+    Some(&words[..end])
+}
+
+/// The config guard's "OpenClaw config is invalid": evidence for a config or schema error,
+/// else an info that it was invalid then.
+fn config_invalid(q: Option<&Quote>, from: &str, out: &mut Vec<Finding>) {
+    let Some(q) = q else {
+        return;
+    };
+    let line = format!(
+        "log: OpenClaw said the config was invalid {} time(s), the last at {}: \"{}\" {from}",
+        q.count, q.last, q.text
+    );
+    let explains = |f: &Finding| {
+        f.severity == Severity::Error
+            && (f.id.starts_with("schema.") || f.id.starts_with("config."))
+    };
+    if let Some(f) = out.iter_mut().find(|f| explains(f)) {
+        f.evidence.push(line);
+        return;
+    }
+    out.push(
+        Finding::new(
+            "log.config_invalid",
+            Severity::Info,
+            format!(
+                "OpenClaw reported the config invalid at {} (\"{}\"); the config judged now has no such error",
+                q.last, q.text
+            ),
+        )
+        .hint("if the gateway reads another file than the one judged, name it with --config")
+        .evidence(line),
+    );
 }

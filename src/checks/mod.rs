@@ -6,6 +6,7 @@ mod bind;
 mod catalog;
 mod config;
 mod devices;
+mod log_rules;
 mod logs;
 mod probes;
 pub mod proxy;

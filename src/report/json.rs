@@ -30,18 +30,20 @@ pub fn render(report: &Report) -> String {
         "probes": report.probes,
         "log": report.logs.as_ref().map(|l| json!({
             "files": l.files, "lines": l.lines, "malformed": l.malformed, "bytes": l.bytes, "truncated": l.truncated,
+            "starts": l.starts, "last_start": l.last_start, "refusals": l.refusals, "config_invalid": l.config_invalid,
         })),
         "log_evidence": report.logs.as_ref().map(|l| {
-            [
-                ("pairing_required", &l.pairing_required),
-                ("scope_upgrade", &l.scope_upgrade),
-                ("unattributable_proxy_traffic", &l.unattributable),
-                ("token_mismatch", &l.token_mismatch),
-            ]
-            .into_iter()
-            .filter(|(_, t)| t.count > 0)
-            .map(|(kind, t)| json!({ "kind": kind, "count": t.count, "last": t.last, "sources": t.sources }))
-            .collect::<Vec<_>>()
+            l.events
+                .iter()
+                .filter(|(_, t)| t.count > 0)
+                .map(|(kind, t)| {
+                    let mut e = json!({ "kind": kind, "count": t.count, "last": t.last, "sources": t.sources });
+                    if !t.details.is_empty() {
+                        e["details"] = json!(t.details);
+                    }
+                    e
+                })
+                .collect::<Vec<_>>()
         }),
         "devices": report.devices.as_ref().map(|d| match d {
             Ok(state) => json!({ "pending": state.pending, "paired_count": state.paired_count, "source": state.source }),

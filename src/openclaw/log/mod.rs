@@ -1,6 +1,15 @@
-//! The gateway log (facts "Gateway log"): `/tmp/openclaw/openclaw-YYYY-MM-DD.log`, JSON lines.
+//! The gateway log (facts "Gateway log"; docs/openclaw/log-templates.md):
+//! `/tmp/openclaw/openclaw-YYYY-MM-DD.log`, JSON lines, as 2026.9.6 and 2026.2.26 write them.
 //! Read line by line in bounded memory, malformed lines skipped, only the last `--since`:
-//! counts of the events that explain a broken proxy path.
+//! counts of the events that name a cause, the last start-up refusal in the gateway's words.
+
+mod classify;
+pub mod kinds;
+mod record;
+mod time;
+
+pub use kinds::Kind;
+pub use time::parse_time_ms;
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,16 +27,30 @@ pub struct Tally {
     pub count: u64,
     /// RFC 3339 time of the last one.
     pub last: Option<String>,
-    /// Client or proxy addresses and how often each appears.
+    #[serde(skip)]
+    last_ms: u64,
+    /// Client addresses (`X-Forwarded-For` as the gateway logged it where there was one,
+    /// else the socket peer) and how often each appears.
     pub sources: BTreeMap<String, u64>,
+    /// A breakdown where the kind has several causes (auth reasons, pairing reasons, origins).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub details: BTreeMap<String, u64>,
 }
 
 impl Tally {
-    fn add(&mut self, time: &str, source: Option<String>) {
-        self.count += 1;
-        self.last = Some(time.to_string());
+    fn add(&mut self, time: &str, source: Option<String>, detail: Option<String>, n: u64) {
+        self.count += n;
+        // Pending events are counted when their outcome is known: keep the latest time.
+        let ms = parse_time_ms(time).unwrap_or(0);
+        if self.last.is_none() || ms >= self.last_ms {
+            self.last = Some(time.to_string());
+            self.last_ms = ms;
+        }
         if let Some(s) = source {
-            *self.sources.entry(s).or_default() += 1;
+            *self.sources.entry(s).or_default() += n;
+        }
+        if let Some(d) = detail {
+            *self.details.entry(d).or_default() += n;
         }
     }
 
@@ -69,10 +92,53 @@ pub struct LogEvidence {
     pub bytes: u64,
     /// The byte bound was reached before the end.
     pub truncated: bool,
-    pub pairing_required: Tally,
-    pub scope_upgrade: Tally,
-    pub unattributable: Tally,
-    pub token_mismatch: Tally,
+    pub events: BTreeMap<Kind, Tally>,
+    /// Start-up refusals: how many, the last one's time and words (with its issue records).
+    pub refusals: Option<Quote>,
+    /// "OpenClaw config is invalid" from the config guard of any CLI command.
+    pub config_invalid: Option<Quote>,
+    /// Gateway starts seen (`gateway ready`, `listening on ws://…`) and the last one's time.
+    pub starts: u64,
+    pub last_start: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Quote {
+    pub count: u64,
+    /// RFC 3339 time of the last one.
+    pub last: String,
+    pub text: String,
+}
+
+impl LogEvidence {
+    pub fn tally(&self, kind: Kind) -> Option<&Tally> {
+        self.events.get(&kind).filter(|t| t.count > 0)
+    }
+
+    fn add(
+        &mut self,
+        kind: Kind,
+        time: &str,
+        source: Option<String>,
+        detail: Option<String>,
+        n: u64,
+    ) {
+        self.events
+            .entry(kind)
+            .or_default()
+            .add(time, source, detail, n);
+    }
+
+    /// Whether the gateway started after its last refusal (`None`: no refusal seen).
+    pub fn started_since_refusal(&self) -> Option<bool> {
+        let refused = parse_time_ms(&self.refusals.as_ref()?.last)?;
+        Some(
+            self.last_start
+                .as_deref()
+                .and_then(parse_time_ms)
+                .is_some_and(|s| s > refused),
+        )
+    }
 }
 
 /// The files to read: `--log` paths (files, or directories of `openclaw-*.log`), else the
@@ -117,115 +183,34 @@ fn days_from_date(date: &str) -> Option<u64> {
     parse_time_ms(&format!("{date}T00:00:00Z")).map(|ms| ms / 86_400_000)
 }
 
-/// RFC 3339 (`2026-11-24T11:11:28.775+00:00`, `…Z`) to ms since the epoch.
-pub fn parse_time_ms(t: &str) -> Option<u64> {
-    let b = t.as_bytes();
-    if b.len() < 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || (b[10] != b'T' && b[10] != b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    if !t.is_char_boundary(19) {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| t.get(r)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, s) = (
-        num(0..4)?,
-        num(5..7)?,
-        num(8..10)?,
-        num(11..13)?,
-        num(14..16)?,
-        num(17..19)?,
-    );
-    let mut rest = &t[19..];
-    let mut ms = 0i64;
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits: String = frac.chars().take_while(char::is_ascii_digit).collect();
-        rest = &frac[digits.len()..];
-        let padded = format!("{:0<3}", &digits[..digits.len().min(3)]);
-        ms = padded.parse().ok()?;
-    }
-    let offset_min = match rest {
-        "Z" | "z" | "" => 0,
-        o if o.len() == 6 && o.is_ascii() && (o.starts_with('+') || o.starts_with('-')) => {
-            let sign = if o.starts_with('-') { -1 } else { 1 };
-            sign * (o.get(1..3)?.parse::<i64>().ok()? * 60 + o.get(4..6)?.parse::<i64>().ok()?)
-        }
-        _ => return None,
-    };
-    // Days from civil (Howard Hinnant).
-    let y2 = if mo <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * (if mo > 2 { mo - 3 } else { mo + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + h * 3600 + mi * 60 + s - offset_min * 60;
-    u64::try_from(secs * 1000 + ms).ok()
-}
-
-/// The value after `key=` up to the next space (`n/a` counts as absent).
-fn field<'t>(text: &'t str, key: &str) -> Option<&'t str> {
-    let needle = format!(" {key}=");
-    let start = text
-        .find(&needle)
-        .map(|i| i + needle.len())
-        .or_else(|| text.strip_prefix(&needle[1..]).map(|_| needle.len() - 1))?;
-    let value = text[start..].split([' ', ';', ',']).next()?;
-    (!value.is_empty() && value != "n/a").then_some(value)
-}
-
-/// All text of a record: `message`, or the positional fields older versions write.
-fn record_text(v: &serde_json::Value) -> String {
-    if let Some(m) = v.get("message").and_then(|m| m.as_str()) {
-        return m.to_string();
-    }
-    let mut parts = Vec::new();
-    for i in 0..8 {
-        match v.get(i.to_string()) {
-            Some(serde_json::Value::String(s)) => parts.push(s.clone()),
-            Some(other @ serde_json::Value::Object(_)) => parts.push(other.to_string()),
-            _ => {}
-        }
-    }
-    parts.join(" ")
-}
-
-/// Substrings of the events counted; a line without any is skipped unparsed.
-static EVENT_MARKERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
-    std::sync::LazyLock::new(|| {
-        [
-            "closed before connect",
-            "device access upgrade",
-            "unattributable proxy",
-            "token mismatch",
-            "token_mismatch",
-        ]
-        .iter()
-        .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
-        .collect()
-    });
+/// Substrings of the records acted on, found in one pass over each raw line.
+static MARKERS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+    std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(classify::MARKERS).ok());
 
 pub fn scan(files: &[PathBuf], since_ms: u64, max_bytes: u64) -> LogEvidence {
     let mut ev = LogEvidence {
         files: files.to_vec(),
         ..Default::default()
     };
+    let mut classifier = classify::Classifier::default();
     for path in files {
         if ev.bytes >= max_bytes {
             ev.truncated = true;
             break;
         }
-        scan_file(path, since_ms, max_bytes, &mut ev);
+        scan_file(path, since_ms, max_bytes, &mut classifier, &mut ev);
     }
+    classifier.finish(&mut ev);
     ev
 }
 
-fn scan_file(path: &Path, since_ms: u64, max_bytes: u64, ev: &mut LogEvidence) {
+fn scan_file(
+    path: &Path,
+    since_ms: u64,
+    max_bytes: u64,
+    classifier: &mut classify::Classifier,
+    ev: &mut LogEvidence,
+) {
     // Regular files only: a FIFO named like a log in the directory must not block the run.
     let Ok((file, _)) = crate::input::open_regular(path, crate::input::Kind("a gateway log"))
     else {
@@ -278,7 +263,7 @@ fn scan_file(path: &Path, since_ms: u64, max_bytes: u64, ev: &mut LogEvidence) {
             ev.malformed += 1;
             continue;
         }
-        if !EVENT_MARKERS.iter().any(|m| m.find(&line).is_some()) {
+        if !MARKERS.as_ref().is_none_or(|m| m.is_match(&line)) {
             continue;
         }
         let Ok(v) = serde_json::from_slice::<serde_json::Value>(&line) else {
@@ -297,34 +282,10 @@ fn scan_file(path: &Path, since_ms: u64, max_bytes: u64, ev: &mut LogEvidence) {
             Some(t) if t < since_ms => continue,
             Some(_) => {}
         }
-        classify(&record_text(&v), &time, ev);
+        classifier.line(&record::Record::of(&v), &time, ev);
     }
     if ev.bytes >= max_bytes {
         ev.truncated = true;
-    }
-}
-
-fn classify(text: &str, time: &str, ev: &mut LogEvidence) {
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("closed before connect")
-        && (lower.contains("pairing required") || lower.contains("pairing-required"))
-    {
-        let source = field(text, "fwd")
-            .or_else(|| field(text, "remote"))
-            .map(str::to_string);
-        ev.pairing_required.add(time, source);
-    } else if lower.contains("device access upgrade requested")
-        && lower.contains("reason=scope-upgrade")
-    {
-        ev.scope_upgrade
-            .add(time, field(text, "ip").map(str::to_string));
-    } else if let Some(i) = lower.find("unattributable proxy-shaped traffic from ") {
-        let from = &text[i + "unattributable proxy-shaped traffic from ".len()..];
-        let ip = from.split([';', ' ', ',']).next().map(str::to_string);
-        ev.unattributable.add(time, ip);
-    } else if lower.contains("token mismatch") || lower.contains("reason=token_mismatch") {
-        ev.token_mismatch
-            .add(time, field(text, "remote").map(str::to_string));
     }
 }
 
@@ -358,25 +319,30 @@ mod tests {
         let size = (line.len() * 10) as u64;
         let all = scan(std::slice::from_ref(&path), 0, size);
         assert_eq!(
-            (all.scope_upgrade.count, all.truncated),
+            (
+                all.tally(Kind::ScopeUpgrade).map_or(0, |t| t.count),
+                all.truncated
+            ),
             (10, true),
             "exactly at the bound: all read, and the bound reached"
         );
         let more = scan(std::slice::from_ref(&path), 0, size + 1);
-        assert_eq!((more.scope_upgrade.count, more.truncated), (10, false));
+        assert_eq!(
+            (
+                more.tally(Kind::ScopeUpgrade).map_or(0, |t| t.count),
+                more.truncated
+            ),
+            (10, false)
+        );
         let cut = scan(std::slice::from_ref(&path), 0, size - 20);
         assert_eq!(
-            (cut.scope_upgrade.count, cut.truncated),
+            (
+                cut.tally(Kind::ScopeUpgrade).map_or(0, |t| t.count),
+                cut.truncated
+            ),
             (9, true),
             "a cut last line is not counted"
         );
         assert_eq!(cut.bytes, size - 20);
-    }
-
-    #[test]
-    fn fields() {
-        let t = "closed before connect conn=x remote=127.0.0.1 fwd=198.51.100.7 code=1008 reason=pairing required";
-        assert_eq!(field(t, "fwd"), Some("198.51.100.7"));
-        assert_eq!(field("a fwd=n/a b", "fwd"), None);
     }
 }
