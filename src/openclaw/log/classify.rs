@@ -342,7 +342,6 @@ pub const MARKERS: &[&str] = &[
     "\"  × ",
     "gateway ready",
     "listening on ws",
-    "http server listening",
 ];
 
 #[cfg(test)]

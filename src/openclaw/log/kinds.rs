@@ -151,8 +151,9 @@ pub const REFUSALS: &[&str] = &[
     "Config invalid",
 ];
 
-/// Lines that say the gateway started (they date the refusals before them).
-pub const STARTS: &[&str] = &["gateway ready", "listening on ws", "http server listening"];
+/// Lines that say the gateway started, one per start (2026.9.6 writes `gateway ready` after
+/// `http server listening`; 2026.2.26 `listening on ws://…`): they date the refusals.
+pub const STARTS: &[&str] = &["gateway ready", "listening on ws"];
 
 #[cfg(test)]
 mod tests {
