@@ -145,6 +145,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     };
     let (checks, findings) = pipeline.check(pipeline.cfg.as_ref(), &gathered);
     nothing_checked(&checks)?;
+    let version_note = pipeline.version_note(&gathered);
 
     let mut report = Report {
         command,
@@ -161,6 +162,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         notes: std::mem::take(&mut gathered.notes),
         repair: None,
     };
+    report.notes.extend(version_note);
     if let (Command::Fix(args), Some(cfg)) = (&cli.command, &pipeline.cfg) {
         run_fix(args, cfg, &pipeline, &mut report, redactor)?;
     }

@@ -154,6 +154,32 @@ impl<'a> Pipeline<'a> {
         (checks, findings)
     }
 
+    /// A note when the OpenClaw the host runs (the local gateway's hello-ok, else
+    /// `meta.lastTouchedVersion`) is of another release line than the schema that judged.
+    pub fn version_note(&self, gathered: &Gathered) -> Option<String> {
+        let mut known: Vec<(&str, String)> = Vec::new();
+        if let Some(v) = gathered
+            .probes
+            .iter()
+            .flatten()
+            .filter(|p| p.target == crate::probe::Side::Local)
+            .find_map(|p| p.server_version.clone())
+        {
+            known.push(("the local gateway's hello-ok", v));
+        }
+        let touched = self.cfg.as_ref().and_then(|c| {
+            match c.get(&["meta", "lastTouchedVersion"])?.node.value {
+                crate::config::tree::NodeValue::String { ref value, .. } => Some(value.clone()),
+                _ => None,
+            }
+        });
+        if let Some(v) = touched {
+            known.push(("meta.lastTouchedVersion", v));
+        }
+        let refs: Vec<(&str, &str)> = known.iter().map(|(s, v)| (*s, v.as_str())).collect();
+        self.schema.version_note(&refs)
+    }
+
     /// The config as it is on disk now (after `fix` wrote); its secrets join `redactor`.
     pub fn reload(&self, redactor: &mut Redactor) -> Result<ConfigSet> {
         let Some(cfg) = &self.cfg else {

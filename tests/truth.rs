@@ -952,3 +952,29 @@ fn no_config_never_lists_devices_from_the_current_directory() {
         )
     );
 }
+
+#[test]
+fn a_config_of_another_release_says_the_schema_may_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = |touched: &str| {
+        format!(
+            "{{ meta: {{ lastTouchedVersion: '{touched}' }}, gateway: {{ mode: 'local', auth: {{ token: 'truth-test-token-0123456789' }} }} }}"
+        )
+    };
+    fs::write(dir.path().join("old.json"), config("2026.2.26")).unwrap();
+    fs::write(dir.path().join("same.json"), config("2026.9.1")).unwrap();
+    let notes = |file: &str| {
+        let r = doctor_in(
+            dir.path(),
+            &["check", "--offline", "--format", "json", "--config", file],
+            &[],
+        );
+        r.json()["notes"].to_string()
+    };
+    let old = notes("old.json");
+    assert!(
+        old.contains("OpenClaw 2026.2.26 (meta.lastTouchedVersion) is another release than the schema checks judged against (OpenClaw 2026.9.6 (bundled)); 2026.2.x has no `openclaw config schema`"),
+        "{old}"
+    );
+    assert_eq!(notes("same.json"), "[]", "same release line: no note");
+}

@@ -73,18 +73,7 @@ fn future_version(cfg: &Value, running: &str, allow_older: bool, out: &mut Vec<T
     }
 }
 
-/// `2026.9.6` (optionally `-beta.1` and such, ignored) as comparable numbers.
-pub fn version(v: &str) -> Option<(u32, u32, u32)> {
-    let core = v.trim().trim_start_matches('v');
-    let core = core.split(['-', '+', ' ']).next()?;
-    let mut parts = core.split('.').map(|p| p.parse::<u32>().ok());
-    let out = (
-        parts.next()??,
-        parts.next()??,
-        parts.next().flatten().unwrap_or(0),
-    );
-    parts.next().is_none().then_some(out)
-}
+pub use crate::openclaw::version::parse as version;
 
 fn mode(cfg: &Value, out: &mut Vec<Tripped>) {
     match cfg.pointer("/gateway/mode") {

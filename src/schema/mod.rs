@@ -123,6 +123,29 @@ impl Schema {
     }
 }
 
+impl Schema {
+    /// A note when the OpenClaw the host runs (`known`: where each version was read, and the
+    /// version) is of another release line than the schema that judged: 2026.2.x has no
+    /// `openclaw config schema`, so its keys and values may differ.
+    pub fn version_note(&self, known: &[(&str, &str)]) -> Option<String> {
+        let line = |v: &str| crate::openclaw::version::parse(v).map(|(y, m, _)| (y, m));
+        let ours = line(self.version.as_deref()?)?;
+        let (source, other) = known
+            .iter()
+            .find(|(_, v)| line(v).is_some_and(|l| l != ours))?;
+        let no_schema = line(other).is_some_and(|l| l < (2026, 3));
+        let hint = if no_schema {
+            "; 2026.2.x has no `openclaw config schema`, so its keys and values may differ"
+        } else {
+            "; keys and values may differ: pass --schema FILE (that version's `openclaw config schema`)"
+        };
+        Some(format!(
+            "OpenClaw {other} ({source}) is another release than the schema checks judged against ({}){hint}",
+            self.label
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
