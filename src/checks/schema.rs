@@ -33,13 +33,16 @@ pub fn check(
         }
     };
     let explained = |path: &str| {
-        existing
-            .iter()
-            .any(|f| f.severity == Severity::Error && f.path.as_deref() == Some(path))
+        existing.iter().any(|f| {
+            // `config.type_error` on the whole document carries no path.
+            let at = f.path.as_deref().unwrap_or("");
+            f.severity == Severity::Error && at == path
+        })
     };
     let schema_ok = violations.is_empty();
     for v in violations {
-        let dotted = crate::schema::violation::dotted(&v.path);
+        // The finding's key path, `""` for the top level as everywhere in the report.
+        let dotted = v.path.join(".");
         if !explained(&dotted) {
             out.push(finding(cfg, schema, v, dotted));
         }
