@@ -373,4 +373,22 @@ pub const CHECKS: &[CheckDef] = &[
         severity: Severity::Warning,
         explain: "an SSO / auth layer (auth_request, SSOwat) in front of the WebSocket",
     },
+    CheckDef {
+        id: "proxy.trusted_all",
+        area: "proxy",
+        severity: Severity::Error,
+        explain: "trustedProxies trusts every address (0.0.0.0/0, ::/0) or a wide part: no client hop left (403)",
+    },
+    CheckDef {
+        id: "proxy.trusted_ipv6_loopback",
+        area: "proxy",
+        severity: Severity::Error,
+        explain: "the proxy dials [::1] or localhost and trustedProxies lacks ::1: its requests get 403",
+    },
+    CheckDef {
+        id: "proxy.real_ip_only",
+        area: "proxy",
+        severity: Severity::Error,
+        explain: "no X-Forwarded-For: X-Real-IP alone needs allowRealIpFallback: true, else 403",
+    },
 ];

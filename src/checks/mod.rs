@@ -1,6 +1,7 @@
 //! Checks: pure functions from gathered facts to findings. Each check has a stable id (a
 //! contract with CI users, listed in README and `--help`).
 
+mod attribution;
 mod auth;
 mod bind;
 mod catalog;
@@ -316,6 +317,8 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
             .unwrap_or_default();
         proxy::check(view.as_ref(), proxy, &probed, &mut findings);
     }
+    let running = facts.schema.map(|s| running_version(facts.probes, s));
+    attribution::check(view.as_ref(), running.as_deref(), &mut findings);
     if let Some((logs, window)) = facts.logs {
         logs::check(logs, window, &mut findings);
     }
