@@ -22,5 +22,6 @@ cargo test --locked --test e2e_openclaw -- --ignored
 cargo test --locked --test e2e_gateway -- --ignored --test-threads 2
 cargo test --locked --test e2e_repair -- --ignored --test-threads 2
 cargo test --locked --test e2e_oracle -- --ignored
+cargo test --locked --test e2e_attribution -- --ignored
 echo "== cargo test -- --ignored (network namespace: the token never leaves in clear text)"
 cargo test --locked --test netns_plaintext -- --ignored

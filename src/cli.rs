@@ -104,6 +104,9 @@ Checks (stable ids; severity as reported):
   proxy.forwarded_for            warning  X-Forwarded-For appended, or no gateway.trustedProxies
   proxy.read_timeout             warning  proxy_read_timeout under 60 s cuts idle connections
   proxy.sso                      warning  auth_request / SSOwat in front of the WebSocket
+  proxy.trusted_all              error    trustedProxies trusts every client (0.0.0.0/0): 403
+  proxy.trusted_ipv6_loopback    error    proxy dials [::1]/localhost, ::1 not trusted: 403
+  proxy.real_ip_only             error    X-Real-IP without X-Forwarded-For or allowRealIpFallback
 
 Probe outcomes (JSON probes[].outcome): hello_ok, dns_error, unreachable, timeout, tls_error,
 redirected, upgrade_not_performed, proxy_attribution_required, http_error, not_openclaw,

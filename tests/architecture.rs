@@ -33,7 +33,7 @@ fn help_ids() -> BTreeSet<String> {
                 && id.contains('.')
                 && id
                     .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
             (is_id && matches!(severity, "error" | "warning" | "info")).then(|| id.to_string())
         })
         .collect();

@@ -12,6 +12,7 @@ mod common;
 
 use common::run;
 
+use openclaw_doctor::proxy::attribution::Trusted;
 use openclaw_doctor::proxy::nginx_bin;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -327,7 +328,7 @@ fn a_patch_to_a_latin1_file_keeps_its_bytes_and_passes_nginx() {
         port: 18789,
         loopback_only: true,
         external_hosts: &[],
-        trusted_proxies_set: true,
+        trusted: Trusted::new(&["127.0.0.1"], false),
     };
     let issues = analyze(&facts.tree, &gw);
     let (old, new) = patch(&facts.tree, &issues, 0).unwrap();

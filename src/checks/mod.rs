@@ -1,9 +1,11 @@
 //! Checks: pure functions from gathered facts to findings. Each check has a stable id (a
 //! contract with CI users, listed in README and `--help`).
 
+mod attribution;
 mod auth;
 mod bind;
 mod catalog;
+mod catalog_logs;
 mod config;
 mod devices;
 mod log_rules;
@@ -317,6 +319,8 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
             .unwrap_or_default();
         proxy::check(view.as_ref(), proxy, &probed, &mut findings);
     }
+    let running = facts.schema.map(|s| running_version(facts.probes, s));
+    attribution::check(view.as_ref(), running.as_deref(), &mut findings);
     if let Some((logs, window)) = facts.logs {
         logs::check(logs, window, &mut findings);
     }

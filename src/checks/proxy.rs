@@ -151,7 +151,7 @@ fn analyze_all(view: &GatewayView, facts: &ProxyFacts, probed: &[String]) -> Fou
         port: view.port().0,
         loopback_only: matches!(bind.as_ref(), "loopback" | "auto"),
         external_hosts: &hosts,
-        trusted_proxies_set: view.get("gateway.trustedProxies").is_some(),
+        trusted: super::attribution::trusted(view),
     };
     let mut found = analyze_found(&facts.tree, &gw);
     let host = hosts.first().map(String::as_str);
@@ -162,7 +162,7 @@ fn analyze_all(view: &GatewayView, facts: &ProxyFacts, probed: &[String]) -> Fou
             text,
             gw.port,
             host,
-            gw.trusted_proxies_set,
+            &gw.trusted,
         );
         found.issues.append(&mut more);
         found.selected += crate::proxy::caddy::selected(text, gw.port, host);

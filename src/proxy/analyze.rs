@@ -27,7 +27,8 @@ pub struct GatewayAddress<'a> {
     /// The external URLs' hosts (remote.url, allowed origins, probed URLs), to match
     /// `server_name`.
     pub external_hosts: &'a [String],
-    pub trusted_proxies_set: bool,
+    /// `gateway.trustedProxies` and `allowRealIpFallback`.
+    pub trusted: super::attribution::Trusted,
 }
 
 /// Upstream blocks: name → its servers (host, port).
@@ -159,11 +160,11 @@ fn walk<'a>(
 
 /// One gateway location being checked: where its `proxy_pass` is, and the lines to insert
 /// after it.
-struct Site<'a> {
+pub(super) struct Site<'a> {
     tree: &'a Tree,
     frames: &'a [Frame<'a>],
-    gw: &'a GatewayAddress<'a>,
-    pass: &'a Directive,
+    pub(super) gw: &'a GatewayAddress<'a>,
+    pub(super) pass: &'a Directive,
     /// `location ARGS`, for messages.
     loc: String,
     /// The indentation of the proxy_pass line, for inserted lines.
@@ -184,7 +185,13 @@ impl Site<'_> {
         }
     }
 
-    fn issue(&self, id: &'static str, warning: bool, d: &Directive, message: String) -> ProxyIssue {
+    pub(super) fn issue(
+        &self,
+        id: &'static str,
+        warning: bool,
+        d: &Directive,
+        message: String,
+    ) -> ProxyIssue {
         ProxyIssue {
             id,
             warning,
@@ -275,7 +282,7 @@ fn check_location<'a>(
     }
     http_version(&mut site, out);
     let set_headers = upgrade_headers(&mut site, out);
-    forwarded_for(&site, &set_headers, out);
+    super::attribution::nginx_location(&site, &targets, &set_headers, out);
     read_timeout_and_sso(&site, out);
 
     if !site.insert.is_empty() && site.exact {
@@ -376,36 +383,6 @@ fn upgrade_headers<'a>(site: &mut Site<'a>, out: &mut Vec<ProxyIssue>) -> Vec<&'
         "proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\";".into();
     out.push(i);
     set_headers
-}
-
-fn forwarded_for(site: &Site, set_headers: &[&Directive], out: &mut Vec<ProxyIssue>) {
-    let Some(xff) = set_headers.iter().find(|d| {
-        d.args
-            .first()
-            .is_some_and(|a| a.eq_ignore_ascii_case("X-Forwarded-For"))
-    }) else {
-        return;
-    };
-    let (message, hint) = if xff
-        .args
-        .get(1)
-        .is_some_and(|v| v == "$proxy_add_x_forwarded_for")
-    {
-        (
-            "X-Forwarded-For $proxy_add_x_forwarded_for appends what the client sent; OpenClaw 2026.8+ wants the proxy to overwrite it",
-            "proxy_set_header X-Forwarded-For $remote_addr;",
-        )
-    } else if !site.gw.trusted_proxies_set {
-        (
-            "the proxy sends X-Forwarded-For but gateway.trustedProxies is not set: OpenClaw 2026.8+ refuses the upgrade (403 proxy_attribution_required)",
-            "set gateway.trustedProxies to [\"127.0.0.1\"] (the proxy's address as the gateway sees it)",
-        )
-    } else {
-        return;
-    };
-    let mut i = site.issue("proxy.forwarded_for", true, xff, message.into());
-    i.hint = hint.into();
-    out.push(i);
 }
 
 fn read_timeout_and_sso(site: &Site, out: &mut Vec<ProxyIssue>) {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::proxy::attribution::Trusted;
 use crate::proxy::nginx::{File, parse_text};
 
 fn tree(bytes: &[u8]) -> Tree {
@@ -15,7 +16,7 @@ fn gateway() -> GatewayAddress<'static> {
         port: 18789,
         loopback_only: true,
         external_hosts: &[],
-        trusted_proxies_set: true,
+        trusted: Trusted::new(&["127.0.0.1"], false),
     }
 }
 

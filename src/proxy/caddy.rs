@@ -142,7 +142,7 @@ pub fn analyze(
     text: &str,
     port: u16,
     external_host: Option<&str>,
-    trusted_proxies_set: bool,
+    trusted: &super::attribution::Trusted,
 ) -> Vec<ProxyIssue> {
     let mut out = Vec::new();
     for rp in parse(text) {
@@ -177,7 +177,17 @@ pub fn analyze(
             .header_up
             .iter()
             .any(|(k, v)| k.eq_ignore_ascii_case("X-Forwarded-For") && v == "{remote_host}");
-        if !trusted_proxies_set {
+        if let Some((id, warning, message, hint)) =
+            super::attribution::caddy_peer(&rp.targets, port, trusted)
+        {
+            out.push(issue(
+                id,
+                warning,
+                format!("{path}:{}: {message}", rp.line),
+                hint,
+            ));
+        }
+        if !trusted.is_set() {
             out.push(issue(
                 "proxy.forwarded_for",
                 true,
@@ -199,6 +209,11 @@ pub fn analyze(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proxy::attribution::Trusted;
+
+    fn loopback() -> Trusted {
+        Trusted::new(&["127.0.0.1"], false)
+    }
 
     #[test]
     fn reads_sites_targets_and_header_up() {
@@ -213,20 +228,37 @@ mod tests {
         );
         assert_eq!(rps[0].line, 3);
         assert_eq!(rps[1].targets, vec!["localhost:9000"]);
-        assert!(analyze(0, "Caddyfile", text, 18789, Some("claw.example.org"), true).is_empty());
+        assert!(
+            analyze(
+                0,
+                "Caddyfile",
+                text,
+                18789,
+                Some("claw.example.org"),
+                &loopback()
+            )
+            .is_empty()
+        );
         let wrong = analyze(
             0,
             "Caddyfile",
             &text.replace("18789", "18790"),
             18789,
             Some("claw.example.org"),
-            true,
+            &loopback(),
         );
         assert_eq!(
             wrong.iter().map(|i| i.id).collect::<Vec<_>>(),
             vec!["proxy.upstream"]
         );
-        let untrusted = analyze(0, "Caddyfile", text, 18789, Some("claw.example.org"), false);
+        let untrusted = analyze(
+            0,
+            "Caddyfile",
+            text,
+            18789,
+            Some("claw.example.org"),
+            &Default::default(),
+        );
         assert_eq!(
             untrusted.iter().map(|i| i.id).collect::<Vec<_>>(),
             vec!["proxy.forwarded_for"]

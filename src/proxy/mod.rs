@@ -1,6 +1,7 @@
 //! The reverse proxy in front of the gateway: its configuration, read and checked.
 
 pub mod analyze;
+pub mod attribution;
 pub mod caddy;
 pub mod lua_block;
 pub mod nginx;

@@ -91,13 +91,18 @@ impl Gateway {
 
 /// Starts `openclaw gateway run` in an isolated HOME and state dir and waits for hello-ok.
 pub fn start_gateway(bin: &Path, trusted_proxies: bool) -> Gateway {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
     let trusted = if trusted_proxies {
         "trustedProxies: [\"127.0.0.1\"],"
     } else {
         ""
     };
+    start_gateway_with(bin, trusted)
+}
+
+/// `start_gateway` with `trusted` (JSON5 keys, e.g. `trustedProxies: [...],`) in `gateway`.
+pub fn start_gateway_with(bin: &Path, trusted: &str) -> Gateway {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
     let config = format!(
         "{{\n  // end-to-end gateway\n  gateway: {{\n    mode: \"local\",\n    port: {port},\n    bind: \"loopback\",\n    {trusted}\n    auth: {{ mode: \"token\", token: \"{TOKEN}\" }},\n  }},\n}}\n"
     );
