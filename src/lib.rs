@@ -168,10 +168,12 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     }
 
     let stdout = render(&report, g);
-    Ok(Outcome {
-        stdout,
-        exit_code: report.exit_code(),
-    })
+    let exit_code = report.exit_code();
+    // The process ends next: freeing a 10,000-line config's trees would cost more than
+    // judging them (nothing in them has a destructor with an effect).
+    std::mem::forget(report);
+    std::mem::forget(pipeline);
+    Ok(Outcome { stdout, exit_code })
 }
 
 /// `fix` after the first check: patch and write, then (with `--restart` /

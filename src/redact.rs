@@ -17,18 +17,39 @@ pub struct Redactor {
     secrets: Vec<String>,
     /// The same secrets, for O(1) de-duplication (a config can hold thousands of keys).
     seen: std::collections::HashSet<String>,
+    /// The automaton over `secrets` and their replacements, built on first use after a change
+    /// (building it costs more than a search, and every output line is searched).
+    automaton: std::sync::OnceLock<Option<(aho_corasick::AhoCorasick, Vec<String>)>>,
 }
 
 /// Key names whose values are secrets (case-insensitive, `_`/`-` ignored, plurals too):
 /// anything naming a token, password, secret, credential, cookie or authorization, and any
 /// `…key` (apiKey, accessKey, privateKey…).
 fn is_secret_key(key: &str) -> bool {
-    let k: String = key
-        .chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let k = k.strip_suffix('s').unwrap_or(&k);
+    // Without allocating: a config can hold tens of thousands of keys.
+    let mut buf = [0u8; 64];
+    let mut n = 0;
+    for b in key.bytes().filter(|b| *b != b'_' && *b != b'-') {
+        if n == buf.len() {
+            return is_secret_key_long(key);
+        }
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    secret_name(&buf[..n])
+}
+
+fn is_secret_key_long(key: &str) -> bool {
+    let k: Vec<u8> = key
+        .bytes()
+        .filter(|b| *b != b'_' && *b != b'-')
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    secret_name(&k)
+}
+
+fn secret_name(k: &[u8]) -> bool {
+    let k = k.strip_suffix(b"s").unwrap_or(k);
     [
         "token",
         "password",
@@ -40,8 +61,8 @@ fn is_secret_key(key: &str) -> bool {
         "bearer",
     ]
     .iter()
-    .any(|s| k.contains(s))
-        || k.ends_with("key")
+    .any(|s| memchr::memmem::find(k, s.as_bytes()).is_some())
+        || k.ends_with(b"key")
 }
 
 impl Redactor {
@@ -63,6 +84,7 @@ impl Redactor {
         for form in forms {
             if self.seen.insert(form.clone()) {
                 self.secrets.push(form);
+                self.automaton = std::sync::OnceLock::new();
             }
         }
     }
@@ -148,6 +170,14 @@ impl Redactor {
         if self.secrets.is_empty() {
             return text.to_string();
         }
+        match self.automaton.get_or_init(|| self.build()) {
+            Some((ac, replacements)) => ac.replace_all(text, replacements),
+            // Cannot happen for string patterns; never print unredacted text all the same.
+            None => String::from("<output withheld: redaction failed>\n"),
+        }
+    }
+
+    fn build(&self) -> Option<(aho_corasick::AhoCorasick, Vec<String>)> {
         let mut patterns: Vec<String> = Vec::new();
         let mut replacements: Vec<String> = Vec::new();
         for secret in &self.secrets {
@@ -163,14 +193,11 @@ impl Redactor {
                 replacements.push(format!(":{REDACTED}@"));
             }
         }
-        match aho_corasick::AhoCorasick::builder()
+        aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(&patterns)
-        {
-            Ok(ac) => ac.replace_all(text, &replacements),
-            // Cannot happen for string patterns; never print unredacted text all the same.
-            Err(_) => String::from("<output withheld: redaction failed>\n"),
-        }
+            .ok()
+            .map(|ac| (ac, replacements))
     }
 }
 

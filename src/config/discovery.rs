@@ -29,7 +29,7 @@ pub const LEGACY_ENV: &[&str] = &[
 ];
 
 /// A snapshot of the environment variables the doctor reads.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Env {
     vars: BTreeMap<String, String>,
 }

@@ -9,28 +9,61 @@ use super::set::{ConfigSet, INCLUDE_KEY};
 use super::tree::{Node, NodeValue};
 use super::{DocId, Env};
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// The merged value and what could not be put in it.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Merged {
     pub value: Value,
     /// Key paths of `Infinity` / `NaN` values (as written), which stand as `null` in `value`.
     pub non_finite: Vec<(Vec<String>, String)>,
 }
 
+/// The merged value, without and with `${VAR}` substituted (for the one environment asked
+/// last): a 10,000-line config costs milliseconds to merge, and every family reads it.
+#[derive(Debug, Default)]
+pub struct Cache {
+    raw: std::sync::OnceLock<Arc<Merged>>,
+    substituted: std::sync::Mutex<Option<(Env, Arc<Merged>)>>,
+}
+
+/// A copy of a config starts with an empty cache (it is rebuilt on first use).
+impl Clone for Cache {
+    fn clone(&self) -> Self {
+        Cache::default()
+    }
+}
+
 impl ConfigSet {
     /// The whole config as OpenClaw validates it (see the module comment).
-    pub fn merged(&self, env: &Env) -> Merged {
-        let mut out = self.merged_raw();
+    pub fn merged(&self, env: &Env) -> Arc<Merged> {
+        let cache = &self.merged_cache.substituted;
+        if let Ok(slot) = cache.lock() {
+            if let Some((seen, merged)) = slot.as_ref() {
+                if seen == env {
+                    return merged.clone();
+                }
+            }
+        }
+        let mut out = Merged::clone(&self.merged_raw());
         substitute(&mut out.value, env);
+        let out = Arc::new(out);
+        if let Ok(mut slot) = cache.lock() {
+            *slot = Some((env.clone(), out.clone()));
+        }
         out
     }
 
     /// Includes merged, `${VAR}` left as written (what OpenClaw reads its `env` entries from).
-    pub fn merged_raw(&self) -> Merged {
-        let mut out = Merged::default();
-        out.value = self.node_value(0, &self.docs[0].root, &mut Vec::new(), &mut out);
-        out
+    pub fn merged_raw(&self) -> Arc<Merged> {
+        self.merged_cache
+            .raw
+            .get_or_init(|| {
+                let mut out = Merged::default();
+                out.value = self.node_value(0, &self.docs[0].root, &mut Vec::new(), &mut out);
+                Arc::new(out)
+            })
+            .clone()
     }
 
     fn node_value(

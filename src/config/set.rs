@@ -26,6 +26,8 @@ pub struct ConfigSet {
     pub docs: Vec<Document>,
     /// For each object holding `$include` (document, object span start): the included docs.
     includes: HashMap<(DocId, usize), Vec<DocId>>,
+    /// The merged documents, built once: every check family reads them (`merged.rs`).
+    pub(super) merged_cache: super::merged::Cache,
 }
 
 /// A node found in one of the files, with the key path to it inside that file.
@@ -71,6 +73,7 @@ impl ConfigSet {
         let mut set = ConfigSet {
             docs: vec![doc],
             includes: HashMap::new(),
+            merged_cache: Default::default(),
         };
         let mut stack = vec![normalize(&set.docs[0].path)];
         set.resolve_includes(0, &root_dir, &mut stack)?;

@@ -146,7 +146,14 @@ pub fn file_changes(cfg: &ConfigSet, patches: &[Patch]) -> Result<Vec<FileChange
             }
         };
         let change = &mut changes[index];
-        let current = crate::config::Document::parse(&change.path, change.new.clone())?;
+        // The first patch of a file edits the document already read; later ones re-read it.
+        let reread;
+        let current = if change.new == change.old {
+            &cfg.docs[patch.doc]
+        } else {
+            reread = crate::config::Document::parse(&change.path, change.new.clone())?;
+            &reread
+        };
         change.new = current.with_value(&patch.keys, &patch.to).ok_or_else(|| {
             Error::input(
                 &change.path,
