@@ -38,12 +38,11 @@ impl ConfigSet {
     /// The whole config as OpenClaw validates it (see the module comment).
     pub fn merged(&self, env: &Env) -> Arc<Merged> {
         let cache = &self.merged_cache.substituted;
-        if let Ok(slot) = cache.lock() {
-            if let Some((seen, merged)) = slot.as_ref() {
-                if seen == env {
-                    return merged.clone();
-                }
-            }
+        if let Ok(slot) = cache.lock()
+            && let Some((seen, merged)) = slot.as_ref()
+            && seen == env
+        {
+            return merged.clone();
         }
         let mut out = Merged::clone(&self.merged_raw());
         substitute(&mut out.value, env);
