@@ -222,8 +222,15 @@ fn run_fix(
     report.findings = after.findings;
     report.probes = after.probes;
     report.config = Some(pipeline.config_info(&after.cfg));
+    // A client's config (`mode: "remote"` to another host) has no gateway here to restart.
+    let client_of = checks::remote_client_of(&after.cfg.merged(&pipeline.env).value).flatten();
     if fixed.config_written > 0 && !args.restart {
-        report.next_step = Some(restart_hint(report));
+        report.next_step = Some(match client_of {
+            Some(host) => format!(
+                "nothing to restart here: this config is a client of the gateway on {host}, and OpenClaw's CLI and agents read gateway.remote.url when they next connect"
+            ),
+            None => restart_hint(report),
+        });
     }
     if let Some(repair) = repair {
         let verdict =

@@ -247,7 +247,7 @@ fn startup_findings(
 /// For `gateway.mode: "remote"`: `Some(Some(host))` when `gateway.remote.url` names another
 /// host (a client's config), `Some(None)` when it is missing or loopback (clients are sent to
 /// this host, where no gateway will start); `None` for any other mode.
-fn remote_client_of(cfg: &serde_json::Value) -> Option<Option<String>> {
+pub fn remote_client_of(cfg: &serde_json::Value) -> Option<Option<String>> {
     if cfg.pointer("/gateway/mode").and_then(|m| m.as_str()) != Some("remote") {
         return None;
     }
