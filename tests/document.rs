@@ -342,3 +342,34 @@ fn include_count_is_bounded() {
             .contains("more than 256 included files")
     );
 }
+
+#[test]
+fn several_replacements_at_once_equal_one_after_another() {
+    let text = "{\n  // the seed's two bad values\n  gateway: { bind: 'local', remote: { url: \"https://claw.example.org\" }, port: 18789 },\n}\n";
+    let d = doc("openclaw.json", text);
+    let (bind, url) = (keys("gateway.bind"), keys("gateway.remote.url"));
+    let (lan, ws) = (
+        EditValue::String("lan".into()),
+        EditValue::String("ws://127.0.0.1:18789".into()),
+    );
+    let at_once = d
+        .with_values(&[(bind.as_slice(), &lan), (url.as_slice(), &ws)])
+        .expect("two replacements at distinct places");
+    let first = set(&d, "gateway.bind", "lan");
+    let one_by_one = set(
+        &doc("openclaw.json", &first),
+        "gateway.remote.url",
+        "ws://127.0.0.1:18789",
+    );
+    assert_eq!(at_once, one_by_one);
+    // A key to create (an insert), a TOML file, or two edits of one value: one at a time.
+    let mode = keys("gateway.mode");
+    let local = EditValue::String("local".into());
+    assert_eq!(d.with_values(&[(mode.as_slice(), &local)]), None);
+    assert_eq!(
+        d.with_values(&[(bind.as_slice(), &lan), (bind.as_slice(), &lan)]),
+        None
+    );
+    let t = doc("openclaw.toml", "[gateway]\nbind = \"local\"\n");
+    assert_eq!(t.with_values(&[(bind.as_slice(), &lan)]), None);
+}

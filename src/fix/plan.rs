@@ -130,6 +130,9 @@ pub struct FileChange {
 /// Applies the patches of each file in turn (re-reading the edited text between patches, so
 /// two inserts under one object land one after the other).
 pub fn file_changes(cfg: &ConfigSet, patches: &[Patch]) -> Result<Vec<FileChange>> {
+    if let Some(changes) = at_once(cfg, patches) {
+        return Ok(changes);
+    }
     let mut changes: Vec<FileChange> = Vec::new();
     for patch in patches {
         let index = match changes.iter().position(|c| c.doc == patch.doc) {
@@ -166,4 +169,35 @@ pub fn file_changes(cfg: &ConfigSet, patches: &[Patch]) -> Result<Vec<FileChange
     }
     changes.retain(|c| c.old != c.new);
     Ok(changes)
+}
+
+/// Every file's patches made at once when they only replace values at distinct places (the
+/// common case: no file is parsed again); `None` when any file needs them one at a time.
+fn at_once(cfg: &ConfigSet, patches: &[Patch]) -> Option<Vec<FileChange>> {
+    // In the order the patches name them, as one at a time would.
+    let mut docs: Vec<DocId> = Vec::new();
+    for p in patches {
+        if !docs.contains(&p.doc) {
+            docs.push(p.doc);
+        }
+    }
+    let mut changes = Vec::new();
+    for doc_id in docs {
+        let doc = &cfg.docs[doc_id];
+        let edits: Vec<(&[String], &EditValue)> = patches
+            .iter()
+            .filter(|p| p.doc == doc_id)
+            .map(|p| (p.keys.as_slice(), &p.to))
+            .collect();
+        let new = doc.with_values(&edits)?;
+        if new != doc.text {
+            changes.push(FileChange {
+                doc: doc_id,
+                path: doc.path.clone(),
+                old: doc.text.clone(),
+                new,
+            });
+        }
+    }
+    Some(changes)
 }
