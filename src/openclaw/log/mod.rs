@@ -53,35 +53,6 @@ impl Tally {
             *self.details.entry(d).or_default() += n;
         }
     }
-
-    /// "12 … in the last 24 h (last 2026-11-24T11:11:28Z), all forwarded from 198.51.100.7"
-    pub fn sentence(&self, what: &str, window: &str, from: &str) -> String {
-        let sources = match self.sources.len() {
-            0 => String::new(),
-            1 => format!(
-                ", all {from} {}",
-                self.sources.keys().next().map(String::as_str).unwrap_or("")
-            ),
-            _ => {
-                let mut list: Vec<(&String, &u64)> = self.sources.iter().collect();
-                list.sort_by(|a, b| b.1.cmp(a.1));
-                let shown: Vec<String> = list
-                    .iter()
-                    .take(5)
-                    .map(|(ip, n)| format!("{ip} ({n})"))
-                    .collect();
-                format!(", {from} {}", shown.join(", "))
-            }
-        };
-        format!(
-            "{} {what} in the last {window}{}{sources}",
-            self.count,
-            self.last
-                .as_ref()
-                .map(|t| format!(" (last {t})"))
-                .unwrap_or_default()
-        )
-    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
