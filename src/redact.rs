@@ -39,6 +39,14 @@ fn is_secret_key(key: &str) -> bool {
     secret_name(&buf[..n])
 }
 
+/// `maxTokens`, `contextTokens`, `softThresholdTokens`…: counts of model tokens, the only
+/// numbers under secret-sounding names in OpenClaw 2026.9.6's schema. Taking them for secrets
+/// would blank every such number in the report (and cost a pattern each).
+fn is_token_count(key: &str) -> bool {
+    let n = key.len();
+    n > 6 && key.is_char_boundary(n - 6) && key[n - 6..].eq_ignore_ascii_case("tokens")
+}
+
 fn is_secret_key_long(key: &str) -> bool {
     let k: Vec<u8> = key
         .bytes()
@@ -61,7 +69,8 @@ fn secret_name(k: &[u8]) -> bool {
         "bearer",
     ]
     .iter()
-    .any(|s| memchr::memmem::find(k, s.as_bytes()).is_some())
+    // Keys are short: a plain window compare beats building a searcher per key and word.
+    .any(|s| k.windows(s.len()).any(|w| w == s.as_bytes()))
         || k.ends_with(b"key")
 }
 
@@ -124,7 +133,10 @@ impl Redactor {
             NodeValue::Number { raw, .. } if secret => self.add(raw),
             NodeValue::Object(entries) => {
                 for e in entries {
-                    self.add_node(text, &e.value, secret || is_secret_key(&e.key));
+                    let count =
+                        matches!(e.value.value, NodeValue::Number { .. }) && is_token_count(&e.key);
+                    let named = is_secret_key(&e.key) && !count;
+                    self.add_node(text, &e.value, secret || named);
                 }
             }
             NodeValue::Array(items) => {
@@ -258,6 +270,18 @@ mod tests {
         assert_eq!(written_password("wss://user@h/"), None);
         assert_eq!(written_password("wss://u:@h/"), None);
         assert_eq!(written_password("wss://h/?a=b@c:d"), None);
+    }
+
+    #[test]
+    fn token_counts_are_not_secrets_but_numeric_tokens_are() {
+        let text = "{ maxTokens: 409612, a: { token: 123456, contextTokens: 'hunter22' } }";
+        let root = crate::config::json5::parse(text).expect("valid");
+        let mut r = Redactor::new();
+        r.add_node(text, &root, false);
+        assert_eq!(
+            r.redact("409612 123456 hunter22"),
+            "409612 <redacted> <redacted>"
+        );
     }
 
     #[test]

@@ -44,9 +44,15 @@ impl ConfigSet {
         {
             return merged.clone();
         }
-        let mut out = Merged::clone(&self.merged_raw());
-        substitute(&mut out.value, env);
-        let out = Arc::new(out);
+        let raw = self.merged_raw();
+        // Nothing to substitute (the usual case): share the raw value instead of a copy.
+        let out = if any_dollar(&raw.value) {
+            let mut out = Merged::clone(&raw);
+            substitute(&mut out.value, env);
+            Arc::new(out)
+        } else {
+            raw
+        };
         if let Ok(mut slot) = cache.lock() {
             *slot = Some((env.clone(), out.clone()));
         }
@@ -165,6 +171,15 @@ pub fn substitute(value: &mut Value, env: &Env) {
         Value::Array(items) => items.iter_mut().for_each(|i| substitute(i, env)),
         Value::Object(map) => map.values_mut().for_each(|v| substitute(v, env)),
         _ => {}
+    }
+}
+
+fn any_dollar(value: &Value) -> bool {
+    match value {
+        Value::String(s) => s.contains('$'),
+        Value::Array(items) => items.iter().any(any_dollar),
+        Value::Object(map) => map.values().any(any_dollar),
+        _ => false,
     }
 }
 
