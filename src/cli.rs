@@ -33,7 +33,7 @@ Checks (stable ids; severity as reported):
   config.duplicate_key           warning  a key defined twice (the last wins, as in OpenClaw)
   config.type_error              error    a checked key has the wrong type (bind: 123)
   config.legacy_key              error    gateway.token: rejected since 2026.9; use gateway.auth.token
-  schema.unknown_key             error    a key OpenClaw's schema does not allow (did-you-mean)
+  schema.unknown_key             error    a key the schema does not allow (fix renames clear typos)
   schema.type                    error    a value of the wrong type anywhere in the config
   schema.value                   error    a value outside the allowed ones (enum, const)
   schema.range                   error    outside a minimum or maximum (value, length, items)

@@ -83,7 +83,7 @@ const CORE: &[CheckDef] = &[
         id: "schema.unknown_key",
         area: "schema",
         severity: Severity::Error,
-        explain: "a key OpenClaw's schema does not allow there (typo, old version)",
+        explain: "a key OpenClaw's schema does not allow there (typo, old version); fix renames a clear typo",
     },
     CheckDef {
         id: "schema.type",

@@ -3,9 +3,9 @@
 //! did-you-mean for an unknown key. A path another check already explains (a bind mode, a
 //! legacy key, a type the gateway checks) is left to that check.
 
-use super::{Finding, Location, Severity};
-use crate::config::ConfigSet;
+use super::{Finding, Location, Proposal, Severity};
 use crate::config::tree::{Node, NodeValue};
+use crate::config::{ConfigSet, EditValue, Format};
 use crate::schema::{Schema, Violation, ViolationKind};
 
 pub fn check(
@@ -44,7 +44,7 @@ pub fn check(
         // The finding's key path, `""` for the top level as everywhere in the report.
         let dotted = v.path.join(".");
         if !explained(&dotted) {
-            out.push(finding(cfg, schema, v, dotted));
+            out.push(finding(cfg, &merged.value, schema, v, dotted));
         }
     }
     for rule in super::rules::broken(&merged.value, schema_ok) {
@@ -68,11 +68,23 @@ pub fn check(
     }
 }
 
-fn finding(cfg: &ConfigSet, schema: &Schema, v: Violation, dotted: String) -> Finding {
+fn finding(
+    cfg: &ConfigSet,
+    merged: &serde_json::Value,
+    schema: &Schema,
+    v: Violation,
+    dotted: String,
+) -> Finding {
     let reported = crate::schema::violation::dotted(&v.reported_at);
+    let mut fix = None;
     let (id, hint) = match &v.kind {
         ViolationKind::UnknownKey { key, allowed } => {
-            let hint = match did_you_mean(key, allowed) {
+            let meant = did_you_mean(key, allowed);
+            fix = meant.as_ref().and_then(|m| rename(cfg, merged, &v.path, m));
+            let hint = match meant {
+                Some(m) if sibling_set(merged, &v.path, &m) => format!(
+                    "did you mean {m:?}? It is set already next to this key: keep the one you mean and delete the other"
+                ),
                 Some(m) => format!(
                     "did you mean {m:?}? OpenClaw rejects the whole config for one unknown key"
                 ),
@@ -107,6 +119,84 @@ fn finding(cfg: &ConfigSet, schema: &Schema, v: Violation, dotted: String) -> Fi
     .path(&dotted)
     .at(location)
     .hint(hint)
+    .fix(fix)
+}
+
+/// Whether key `name` is set in the merged object that holds `path`'s last key.
+fn sibling_set(merged: &serde_json::Value, path: &[String], name: &str) -> bool {
+    let Some((_, parent)) = path.split_last() else {
+        return false;
+    };
+    let mut at = Some(merged);
+    for seg in parent {
+        at = at.and_then(|v| match v {
+            serde_json::Value::Array(items) => items.get(seg.parse::<usize>().ok()?),
+            other => other.get(seg),
+        });
+    }
+    at.and_then(|v| v.get(name)).is_some()
+}
+
+/// A patch renaming an unknown key to the one it clearly meant, value kept: only in a JSON5
+/// file, only where the key's file and place are certain (an array that includes concatenate
+/// is not), and never when the meant key is already set there (that would override it).
+fn rename(
+    cfg: &ConfigSet,
+    merged: &serde_json::Value,
+    path: &[String],
+    to: &str,
+) -> Option<Proposal> {
+    if sibling_set(merged, path, to) {
+        return None;
+    }
+    let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+    // The deepest object path the merged lookup finds, then array items by hand.
+    let (n, doc, mut local) = (0..=keys.len()).rev().find_map(|n| match n {
+        0 => Some((0, 0, Vec::new())),
+        _ => cfg
+            .get(&keys[..n])
+            .and_then(|_| cfg.edit_location(&keys[..n]))
+            .map(|(doc, local)| (n, doc, local)),
+    })?;
+    let d = &cfg.docs[doc];
+    if d.format != Format::Json5 {
+        return None;
+    }
+    let mut node = match n {
+        0 => &d.root,
+        _ => cfg.get(&keys[..n])?.node,
+    };
+    let mut merged_at = keys[..n].iter().try_fold(merged, |v, k| v.get(k))?;
+    for seg in &keys[n..] {
+        let (next, next_merged) = match (&node.value, merged_at) {
+            (NodeValue::Array(items), serde_json::Value::Array(all)) => {
+                // Items from other files are in the merged array too: indexes would not match.
+                if items.len() != all.len() {
+                    return None;
+                }
+                let i = seg.parse::<usize>().ok()?;
+                (items.get(i)?, all.get(i)?)
+            }
+            (NodeValue::Object(_), m) => (&node.get(seg)?.value, m.get(seg)?),
+            _ => return None,
+        };
+        node = next;
+        merged_at = next_merged;
+        local.push(seg.to_string());
+    }
+    let value = EditValue::RenameKey {
+        rename_to: to.to_string(),
+    };
+    d.with_value(&local, &value)?;
+    Some(Proposal {
+        doc,
+        keys: local,
+        file: d.path.clone(),
+        path: path.join("."),
+        from: Some(node.value.display()),
+        from_value: Some(node.value.to_json()),
+        to: value,
+    })
 }
 
 /// The allowed key a typo most likely meant: the same letters in another case, else the one

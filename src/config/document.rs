@@ -235,7 +235,34 @@ impl Document {
 
     /// The text with `keys` set to `value`; `None` when the path crosses a non-object.
     pub fn with_value(&self, keys: &[String], value: &EditValue) -> Option<String> {
+        if let EditValue::RenameKey { rename_to } = value {
+            let splice = self.rename_splice(keys, rename_to)?;
+            return Some(apply_splices(&self.text, &[splice]));
+        }
         self.set(&self.local_target(keys)?, value)
+    }
+
+    /// Renames the key at `keys` (the last of duplicates, the one OpenClaw reads) to `to`:
+    /// JSON5 only; `None` when the key is missing or `to` is already a sibling (renaming would
+    /// make a duplicate that overrides the user's value).
+    fn rename_splice(&self, keys: &[String], to: &str) -> Option<super::edit::Splice> {
+        if self.format != Format::Json5 {
+            return None;
+        }
+        let (last, parents) = keys.split_last()?;
+        let mut node = &self.root;
+        for key in parents {
+            node = match &node.value {
+                NodeValue::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+                _ => &node.get(key)?.value,
+            };
+        }
+        let entries = node.value.as_object()?;
+        if entries.iter().any(|e| e.key == to) {
+            return None;
+        }
+        let entry = entries.iter().rev().find(|e| &e.key == last)?;
+        Some(json5::rename_splice(&self.text, entry, to))
     }
 
     /// The text with every edit made at once, when each replaces an existing value of a JSON5
@@ -247,6 +274,10 @@ impl Document {
         }
         let mut splices = Vec::with_capacity(edits.len());
         for (keys, value) in edits {
+            if let EditValue::RenameKey { rename_to } = value {
+                splices.push(self.rename_splice(keys, rename_to)?);
+                continue;
+            }
             let SetTarget::Replace { node, .. } = self.local_target(keys)? else {
                 return None;
             };

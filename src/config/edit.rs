@@ -5,13 +5,18 @@ use super::tree::Span;
 use serde::Serialize;
 use std::fmt;
 
-/// A value the doctor can write. Only scalars: the doctor never rewrites whole objects.
+/// What the doctor can write at a key: a scalar (it never rewrites whole objects), or a new
+/// name for the key with its value kept as written (an unknown key whose meant name is clear).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum EditValue {
     String(String),
     Bool(bool),
     Integer(i64),
+    /// In JSON: `{"rename_to": "bind"}`.
+    RenameKey {
+        rename_to: String,
+    },
 }
 
 impl fmt::Display for EditValue {
@@ -23,6 +28,10 @@ impl fmt::Display for EditValue {
             }
             EditValue::Bool(b) => write!(f, "{b}"),
             EditValue::Integer(i) => write!(f, "{i}"),
+            EditValue::RenameKey { rename_to } => {
+                let quoted = serde_json::to_string(rename_to).map_err(|_| fmt::Error)?;
+                write!(f, "key renamed to {quoted}")
+            }
         }
     }
 }

@@ -144,6 +144,8 @@ fn render_value(value: &EditValue, quote: Quote) -> Option<Value> {
         }
         EditValue::Bool(b) => b.to_string(),
         EditValue::Integer(i) => i.to_string(),
+        // Key renames are proposed for JSON5 documents only.
+        EditValue::RenameKey { .. } => return None,
     };
     repr.parse::<Value>().ok()
 }

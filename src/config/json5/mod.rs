@@ -6,7 +6,7 @@ mod parse;
 pub use parse::{MAX_DEPTH, SyntaxError, parse};
 
 use super::edit::{EditValue, Splice};
-use super::tree::{LineIndex, Node, NodeValue, Quote};
+use super::tree::{Entry, LineIndex, Node, NodeValue, Quote};
 
 /// Writes `value` as a JSON5 literal; strings keep the quote style of the value they replace.
 pub fn render_value(value: &EditValue, quote: Quote) -> String {
@@ -14,6 +14,8 @@ pub fn render_value(value: &EditValue, quote: Quote) -> String {
         EditValue::String(s) => render_string(s, quote),
         EditValue::Bool(b) => b.to_string(),
         EditValue::Integer(i) => i.to_string(),
+        // Not a value: `rename_splice` writes it, as a key.
+        EditValue::RenameKey { rename_to } => render_key(rename_to, KeyStyle::Double),
     }
 }
 
@@ -48,6 +50,20 @@ fn render_string(s: &str, quote: Quote) -> String {
             }
             out
         }
+    }
+}
+
+/// The splice that gives `entry` the name `to`, written as its current name is (bare or in
+/// the same quotes; quoted when the new name cannot stand bare). Its value stays as written.
+pub fn rename_splice(text: &str, entry: &Entry, to: &str) -> Splice {
+    let style = match text.as_bytes().get(entry.key_span.start) {
+        Some(b'"') => KeyStyle::Double,
+        Some(b'\'') => KeyStyle::Single,
+        _ => KeyStyle::Bare,
+    };
+    Splice {
+        range: entry.key_span.clone(),
+        text: render_key(to, style),
     }
 }
 
