@@ -11,7 +11,7 @@ cargo build --release --locked -q
 bin=$root/target/release/openclaw-doctor
 work=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -s TERM -- "-$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() { for p in "${pids[@]}"; do kill -s TERM -- "-$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -19,7 +19,8 @@ gw_port=$(free_port); ng_port=$(free_port)
 mkdir -p "$work/state"
 cat > "$work/openclaw.json" <<JSON
 { gateway: { mode: "local", port: $gw_port, bind: "loopback", trustedProxies: ["127.0.0.1"],
-  auth: { mode: "token", token: "bench-token-7d1e2f3a4b5c6d7e" } } }
+  auth: { mode: "token", token: "bench-token-7d1e2f3a4b5c6d7e" } },
+  logging: { file: "$work/gateway.jsonl" } }
 JSON
 export HOME=$work OPENCLAW_STATE_DIR=$work/state OPENCLAW_CONFIG_PATH=$work/openclaw.json
 setsid "$OPENCLAW_E2E_BIN" gateway run >"$work/gateway.log" 2>&1 &
@@ -44,8 +45,13 @@ done
 "$bin" check --url "ws://127.0.0.1:$ng_port" | sed -n '1,6p'
 
 echo; echo "== check: local (direct) + external (through nginx), vs openclaw gateway probe --json"
+# The gateway writes its own log (logging.file), which the doctor reads (--log): the figure
+# does not depend on how much other gateways wrote to /tmp/openclaw today. The second command
+# reads the default log directory as it is, for comparison.
 hyperfine -N --warmup 5 --runs "${RUNS:-40}" --export-json "$work/doctor.json" \
+  "$bin check --url ws://127.0.0.1:$ng_port --log $work/gateway.jsonl" \
   "$bin check --url ws://127.0.0.1:$ng_port"
+du -b "$work/gateway.jsonl" /tmp/openclaw/openclaw-*.log 2>/dev/null || true
 hyperfine -N --warmup 1 --runs "${SLOW_RUNS:-5}" -i --export-json "$work/openclaw.json.bench" \
   "$OPENCLAW_E2E_BIN gateway probe --json"
 python3 - "$work/doctor.json" "$work/openclaw.json.bench" <<'PY'

@@ -69,7 +69,8 @@ pub fn read_bytes(path: &Path, max_bytes: u64, kind: Kind) -> Result<Vec<u8>> {
     if len > max_bytes {
         return Err(over(len.to_string()));
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata (plus one byte to see the end): no regrowth while reading.
+    let mut bytes = Vec::with_capacity(len as usize + 1);
     file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| Error::input(path, crate::config::document::io_reason(&e)))?;
@@ -102,7 +103,7 @@ pub fn refuse_utf16_or_binary(path: &Path, bytes: &[u8], reader: &str, what: &st
             format!("the file is UTF-16 encoded; {reader}"),
         ));
     }
-    if let Some(i) = bytes.iter().position(|&b| b == 0) {
+    if let Some(i) = memchr::memchr(0, bytes) {
         // UTF-16 without a BOM shows a NUL in every other byte.
         let nul_pairs = bytes
             .iter()

@@ -114,6 +114,8 @@ fn header(report: &Report, opts: &TextOptions, out: &mut String) {
 fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
     let s = &opts.style;
     let mut area = "";
+    // Whether the current area is skipped as a whole: worked out once per area.
+    let mut area_skip = None;
     for result in &report.checks {
         let def = CHECKS.iter().find(|d| d.id == result.id);
         let findings: Vec<&Finding> = report
@@ -128,8 +130,9 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
             && def.area != area
         {
             area = def.area;
+            area_skip = area_skipped(report, area);
             // An area skipped as a whole for one reason is one line, not one per check.
-            if let Some(reason) = area_skipped(report, area)
+            if let Some(reason) = area_skip
                 && !opts.verbose
             {
                 let _ = writeln!(
@@ -143,7 +146,7 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
             }
             let _ = writeln!(out, "{}", s.bold(area));
         }
-        if area_skipped(report, area).is_some() && !opts.verbose {
+        if area_skip.is_some() && !opts.verbose {
             continue;
         }
         if findings.is_empty() {
