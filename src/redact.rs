@@ -25,7 +25,7 @@ pub struct Redactor {
 /// Key names whose values are secrets (case-insensitive, `_`/`-` ignored, plurals too):
 /// anything naming a token, password, secret, credential, cookie or authorization, and any
 /// `…key` (apiKey, accessKey, privateKey…).
-fn is_secret_key(key: &str) -> bool {
+pub fn is_secret_key(key: &str) -> bool {
     // Without allocating: a config can hold tens of thousands of keys.
     let mut buf = [0u8; 64];
     let mut n = 0;
@@ -56,22 +56,53 @@ fn is_secret_key_long(key: &str) -> bool {
     secret_name(&k)
 }
 
+const SECRET_WORDS: [&str; 8] = [
+    "token",
+    "password",
+    "passwd",
+    "secret",
+    "credential",
+    "cookie",
+    "authorization",
+    "bearer",
+];
+
 fn secret_name(k: &[u8]) -> bool {
     let k = k.strip_suffix(b"s").unwrap_or(k);
-    [
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "credential",
-        "cookie",
-        "authorization",
-        "bearer",
-    ]
-    .iter()
-    // Keys are short: a plain window compare beats building a searcher per key and word.
-    .any(|s| k.windows(s.len()).any(|w| w == s.as_bytes()))
+    SECRET_WORDS
+        .iter()
+        // Keys are short: a plain window compare beats building a searcher per key and word.
+        .any(|s| k.windows(s.len()).any(|w| w == s.as_bytes()))
         || k.ends_with(b"key")
+        || near_secret_word(k)
+}
+
+/// A misspelt secret key (`pasword`, `tokn`, `secert`): one edit from a secret word, same first
+/// letter. Its value is redacted too: an unknown key still shows in diffs and patches.
+fn near_secret_word(k: &[u8]) -> bool {
+    SECRET_WORDS
+        .iter()
+        .any(|w| k.first() == w.as_bytes().first() && within_one_edit(k, w.as_bytes()))
+}
+
+/// At most one insertion, deletion, substitution or swap of neighbours apart (without the
+/// allocations of a general edit distance: this runs for every key of the config).
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let Some(i) = short.iter().zip(long).position(|(x, y)| x != y) else {
+        return true;
+    };
+    if short.len() < long.len() {
+        return short[i..] == long[i + 1..];
+    }
+    short[i + 1..] == long[i + 1..]
+        || (i + 1 < short.len()
+            && short[i] == long[i + 1]
+            && short[i + 1] == long[i]
+            && short[i + 2..] == long[i + 2..])
 }
 
 impl Redactor {
@@ -304,7 +335,22 @@ mod tests {
         ] {
             assert!(is_secret_key(k), "{k}");
         }
-        for k in ["bind", "url", "mode", "port", "allowedOrigins"] {
+        for k in [
+            "pasword", "tokn", "Secert", "cookei", "Bearr", "tokenn", "tokem",
+        ] {
+            assert!(is_secret_key(k), "misspelt: {k}");
+        }
+        for k in [
+            "bind",
+            "url",
+            "mode",
+            "port",
+            "allowedOrigins",
+            "tools",
+            "cookbook",
+            "tkoen2",
+            "tk",
+        ] {
             assert!(!is_secret_key(k), "{k}");
         }
     }

@@ -59,19 +59,29 @@ fn validate_env(dir: &Path, env: &[(String, String)]) -> Verdict {
         .map(|a| a.as_slice())
         .unwrap_or_default()
         .iter()
-        .map(|i| {
+        .flat_map(|i| {
             let path = i["path"].as_str().unwrap_or_default();
             let message = i["message"].as_str().unwrap_or_default().to_string();
             let base = if path == "<root>" { "" } else { path };
-            let key = match message
-                .strip_prefix("Unrecognized key: \"")
-                .and_then(|rest| rest.split('"').next())
+            // `Unrecognized key: "a"`, or for several in one object `Unrecognized keys: "a", "b"`.
+            let keys: Vec<String> = match message
+                .strip_prefix("Unrecognized key: ")
+                .or_else(|| message.strip_prefix("Unrecognized keys: "))
             {
-                Some(k) if base.is_empty() => k.to_string(),
-                Some(k) => format!("{base}.{k}"),
-                None => base.to_string(),
+                Some(list) => list
+                    .split(", ")
+                    .map(|k| k.trim_matches('"').to_string())
+                    .collect(),
+                None => Vec::new(),
             };
-            (key, message)
+            let full = |k: &str| match base {
+                "" => k.to_string(),
+                _ => format!("{base}.{k}"),
+            };
+            match keys.is_empty() {
+                true => vec![(base.to_string(), message)],
+                false => keys.iter().map(|k| (full(k), message.clone())).collect(),
+            }
         })
         .collect();
     assert_eq!(

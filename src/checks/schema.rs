@@ -40,11 +40,12 @@ pub fn check(
         })
     };
     let schema_ok = violations.is_empty();
+    let contested = contested_renames(&violations);
     for v in violations {
         // The finding's key path, `""` for the top level as everywhere in the report.
         let dotted = v.path.join(".");
         if !explained(&dotted) {
-            out.push(finding(cfg, &merged.value, schema, v, dotted));
+            out.push(finding(cfg, &merged.value, schema, &contested, v, dotted));
         }
     }
     for rule in super::rules::broken(&merged.value, schema_ok) {
@@ -68,10 +69,37 @@ pub fn check(
     }
 }
 
+/// An object and the key name that renames would give: two unknown keys of one object that
+/// both look like the same allowed key (`Port`, `prot`) are renamed neither, since one would
+/// override the other.
+type RenameTarget = (Vec<String>, String);
+
+fn contested_renames(violations: &[Violation]) -> Vec<RenameTarget> {
+    let mut seen: Vec<RenameTarget> = Vec::new();
+    let mut contested = Vec::new();
+    for v in violations {
+        let ViolationKind::UnknownKey { key, allowed } = &v.kind else {
+            continue;
+        };
+        let (Some(meant), Some((_, parent))) = (did_you_mean(key, allowed), v.path.split_last())
+        else {
+            continue;
+        };
+        let target = (parent.to_vec(), meant);
+        if seen.contains(&target) {
+            contested.push(target);
+        } else {
+            seen.push(target);
+        }
+    }
+    contested
+}
+
 fn finding(
     cfg: &ConfigSet,
     merged: &serde_json::Value,
     schema: &Schema,
+    contested: &[RenameTarget],
     v: Violation,
     dotted: String,
 ) -> Finding {
@@ -80,10 +108,29 @@ fn finding(
     let (id, hint) = match &v.kind {
         ViolationKind::UnknownKey { key, allowed } => {
             let meant = did_you_mean(key, allowed);
-            fix = meant.as_ref().and_then(|m| rename(cfg, merged, &v.path, m));
+            let parent = v
+                .path
+                .split_last()
+                .map(|(_, p)| p.to_vec())
+                .unwrap_or_default();
+            let is_contested = |m: &String| contested.contains(&(parent.clone(), m.clone()));
+            // A key that does not look secret renamed to one that does: its value would show
+            // unredacted in the patch and the diff.
+            let hides_secret =
+                |m: &String| crate::redact::is_secret_key(m) && !crate::redact::is_secret_key(key);
+            fix = meant
+                .as_ref()
+                .filter(|m| !is_contested(m) && !hides_secret(m))
+                .and_then(|m| rename(cfg, merged, &v.path, m));
             let hint = match meant {
                 Some(m) if sibling_set(merged, &v.path, &m) => format!(
                     "did you mean {m:?}? It is set already next to this key: keep the one you mean and delete the other"
+                ),
+                Some(m) if is_contested(&m) => format!(
+                    "did you mean {m:?}? Another key here looks like it too: rename the one you mean by hand"
+                ),
+                Some(m) if hides_secret(&m) => format!(
+                    "did you mean {m:?}? Rename it by hand (not patched: the value would be shown)"
                 ),
                 Some(m) => format!(
                     "did you mean {m:?}? OpenClaw rejects the whole config for one unknown key"
