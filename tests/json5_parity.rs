@@ -119,7 +119,24 @@ fn key() -> BoxedStrategy<String> {
     prop_oneof![
         "[a-zA-Z_$][a-zA-Z0-9_$]{0,5}",
         string(),
-        pick(&["é", "ünï", "\\u0061bc", "a\\u0062", "ǅx", "x\u{301}", "Ⅻ"]),
+        pick(&[
+            "é",
+            "ünï",
+            "\\u0061bc",
+            "a\\u0062",
+            "ǅx",
+            "x\u{301}",
+            "Ⅻ",
+            "a\u{200c}b",
+            "a\u{200d}",
+            "𝑥",
+            "a𝟙",
+            "☃",
+            "a☃",
+            "\u{85}",
+            "a\u{200b}",
+            "\\ud835\\udc65",
+        ]),
     ]
     .boxed()
 }
@@ -165,7 +182,8 @@ fn value() -> BoxedStrategy<String> {
 /// Tokens that break a document when dropped in anywhere.
 const JUNK: &[&str] = &[
     ",", ":", "{", "}", "[", "]", "'", "\"", "\\", "/", "/*", "\n", "\r", "0", "01", "-", "x",
-    "a-b", "1e", "0x", "..", "nul", "tru", "Inf", "\u{0}", "#", "é", "\u{2029}",
+    "a-b", "1e", "0x", "..", "nul", "tru", "Inf", "\u{0}", "#", "é", "\u{2029}", "\u{85}",
+    "\u{200b}",
 ];
 
 fn document() -> BoxedStrategy<String> {
@@ -228,11 +246,49 @@ fn ours(node: &Node) -> Value {
     }
 }
 
+/// Every value's span, re-read alone, is that value; every key's span is that key.
+fn spans_hold(text: &str, node: &Node) -> TestCaseResult {
+    let alone = json5::parse(&text[node.span.clone()]);
+    prop_assert!(alone.is_ok(), "span {:?} of {:?}", node.span, text);
+    if let Ok(alone) = alone {
+        prop_assert_eq!(
+            ours(&alone),
+            ours(node),
+            "span {:?} of {:?}",
+            node.span,
+            text
+        );
+    }
+    match &node.value {
+        NodeValue::Array(items) => items.iter().try_for_each(|i| spans_hold(text, i)),
+        NodeValue::Object(entries) => entries.iter().try_for_each(|e| {
+            let written = &text[e.key_span.clone()];
+            let wrapped = json5::parse(&format!("{{{written}:0}}"));
+            let key = wrapped.ok().and_then(|n| match n.value {
+                NodeValue::Object(mut es) if es.len() == 1 => es.pop().map(|e| e.key),
+                _ => None,
+            });
+            prop_assert_eq!(
+                key.as_deref(),
+                Some(e.key.as_str()),
+                "key {:?} of {:?}",
+                written,
+                text
+            );
+            spans_hold(text, &e.value)
+        }),
+        _ => Ok(()),
+    }
+}
+
 fn compare(text: &str) -> TestCaseResult {
     let theirs = ::json5::from_str::<Value>(text);
     let mine = json5::parse(text);
     match (mine, theirs) {
-        (Ok(node), Ok(value)) => prop_assert_eq!(ours(&node), normalize(value), "{:?}", text),
+        (Ok(node), Ok(value)) => {
+            prop_assert_eq!(ours(&node), normalize(value), "{:?}", text);
+            spans_hold(text, &node)?;
+        }
         (Err(e), Err(err)) => {
             let full = err.to_string();
             let message = full.split(" at line ").next().unwrap_or(&full);
@@ -276,6 +332,56 @@ fn the_parser_agrees_with_the_json5_crate() {
     runner
         .run(&document(), |text| compare(&text))
         .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The same without CR, U+2028 and U+2029, which the crate counts as line ends and the doctor
+/// does not: here every refusal's line and column are compared too.
+#[test]
+fn positions_agree_where_lines_are_counted_alike() {
+    let mut runner = TestRunner::new(Config {
+        cases: 3000,
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let lf_only = document().prop_map(|t| t.replace(['\r', '\u{2028}', '\u{2029}'], " "));
+    let refused = std::cell::Cell::new(0);
+    runner
+        .run(&lf_only, |text| {
+            if json5::parse(&text).is_err() {
+                refused.set(refused.get() + 1);
+            }
+            compare(&text)
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    // About 1,900 of 3,000 are refused: both verdicts are exercised.
+    let refused = refused.get();
+    assert!(
+        refused > 1000 && refused < 2500,
+        "{refused} of 3,000 refused"
+    );
+}
+
+#[test]
+fn non_finite_numbers_keep_their_sign() {
+    for (text, want) in [
+        ("Infinity", f64::INFINITY),
+        ("+Infinity", f64::INFINITY),
+        ("-Infinity", f64::NEG_INFINITY),
+    ] {
+        let node = json5::parse(text).expect("valid");
+        let theirs: f64 = ::json5::from_str(text).expect("valid");
+        assert_eq!(theirs, want, "{text}");
+        assert!(
+            matches!(node.value, NodeValue::Number { value: Some(v), .. } if v == want),
+            "{text}: {:?}",
+            node.value
+        );
+    }
+    for text in ["NaN", "-NaN", "+NaN"] {
+        let node = json5::parse(text).expect("valid");
+        assert!(::json5::from_str::<f64>(text).expect("valid").is_nan());
+        assert!(matches!(node.value, NodeValue::Number { value: Some(v), .. } if v.is_nan()));
+    }
 }
 
 #[test]
