@@ -141,6 +141,28 @@ fn key() -> BoxedStrategy<String> {
     .boxed()
 }
 
+/// Up to three parts between `open` and `close`, comma-separated, maybe a trailing comma.
+fn collection(
+    part: BoxedStrategy<String>,
+    open: &'static str,
+    close: &'static str,
+) -> BoxedStrategy<String> {
+    (
+        proptest::collection::vec(part, 0..4),
+        any::<bool>(),
+        trivia(),
+    )
+        .prop_map(move |(parts, trailing, t)| {
+            let comma = if trailing && !parts.is_empty() {
+                ","
+            } else {
+                ""
+            };
+            format!("{open}{}{comma}{t}{close}", parts.join(","))
+        })
+        .boxed()
+}
+
 fn value() -> BoxedStrategy<String> {
     let leaf = prop_oneof![pick(&["null", "true", "false"]), number(), string(),];
     leaf.prop_recursive(4, 32, 4, |inner| {
@@ -148,32 +170,8 @@ fn value() -> BoxedStrategy<String> {
         let entry = (trivia(), key(), trivia(), inner, trivia())
             .prop_map(|(a, k, b, v, c)| format!("{a}{k}{b}:{v}{c}"));
         prop_oneof![
-            (
-                proptest::collection::vec(item, 0..4),
-                any::<bool>(),
-                trivia()
-            )
-                .prop_map(|(items, trailing, t)| {
-                    let comma = if trailing && !items.is_empty() {
-                        ","
-                    } else {
-                        ""
-                    };
-                    format!("[{}{comma}{t}]", items.join(","))
-                }),
-            (
-                proptest::collection::vec(entry, 0..4),
-                any::<bool>(),
-                trivia()
-            )
-                .prop_map(|(entries, trailing, t)| {
-                    let comma = if trailing && !entries.is_empty() {
-                        ","
-                    } else {
-                        ""
-                    };
-                    format!("{{{}{comma}{t}}}", entries.join(","))
-                }),
+            collection(item.boxed(), "[", "]"),
+            collection(entry.boxed(), "{", "}")
         ]
     })
     .boxed()
