@@ -3,6 +3,21 @@
 //! be bound, whether a `tailscale` binary exists, and the files the config names (TLS
 //! certificates, agent workspaces). Gathered once per run; the checks only read them.
 
+//!
+//! The running host itself (issue #13) is read by the submodules: processes and their sockets
+//! (`procfs`, `sockets`, `users`), systemd units (`unit_syntax`, `units`), and the gateways
+//! found by joining them (`gateways`). Every read goes through a `HostRoot` (`root`), so tests
+//! can lay out a host tree.
+
+pub mod procfs;
+pub mod root;
+pub mod sockets;
+pub mod unit_syntax;
+pub mod units;
+pub mod users;
+
+pub use root::HostRoot;
+
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
