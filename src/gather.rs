@@ -174,7 +174,7 @@ pub fn probes(
                 .is_some_and(|(b, _)| b == "tailnet")
         })
         .and_then(|_| probe::targets::tailnet_address());
-    let lookup = |name: &str| std::env::var(name).ok();
+    let lookup = |name: &str| env.get(name).map(str::to_string);
     let targets = probe::targets::targets(
         view.as_ref(),
         &probe::targets::TargetOptions {

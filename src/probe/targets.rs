@@ -80,14 +80,21 @@ pub fn substitute(value: &str, env: &dyn Fn(&str) -> Option<String>) -> Option<S
     Some(out)
 }
 
-/// The local gateway's shared secret: env beats the file; `auth.mode` picks token or password.
+/// The local gateway's shared secret as the gateway itself resolves it: the file first, the
+/// environment only when the file has none (`resolveGatewayAuth`, "config-first"; measured on
+/// 2026.9.6 and 2026.2.26: with both set, only the file's token is accepted); `auth.mode`
+/// picks token or password.
 pub fn local_auth(view: &GatewayView, env: &dyn Fn(&str) -> Option<String>) -> Option<Auth> {
     let from = |path: &str, var: &str| {
-        env(var).filter(|v| !v.is_empty()).or_else(|| {
-            view.string(path)
-                .and_then(|(s, _)| substitute(&s, env))
-                .filter(|s| !s.is_empty())
-        })
+        view.string(path)
+            .and_then(|(s, _)| substitute(&s, env))
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .or_else(|| {
+                env(var)
+                    .map(|v| v.trim().to_string())
+                    .filter(|v| !v.is_empty())
+            })
     };
     let token = from("gateway.auth.token", "OPENCLAW_GATEWAY_TOKEN");
     let password = from("gateway.auth.password", "OPENCLAW_GATEWAY_PASSWORD");
@@ -299,6 +306,33 @@ pub fn targets(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn auth_of(text: &str, vars: &[(&str, &str)]) -> Option<String> {
+        let doc = crate::config::document::Document::parse(
+            std::path::Path::new("/x/openclaw.json"),
+            text.to_string(),
+        )
+        .unwrap();
+        let cfg = crate::config::ConfigSet::from_main(doc).unwrap();
+        let env = crate::config::Env::from_pairs(vars.iter().copied());
+        let view = GatewayView::new(&cfg, &env, None);
+        let lookup = |n: &str| env.get(n).map(str::to_string);
+        local_auth(&view, &lookup).map(|a| a.secret().to_string())
+    }
+
+    #[test]
+    fn the_files_secret_comes_before_the_environments() {
+        // Measured on 2026.9.6 and 2026.2.26: with both set, the gateway accepts the file's.
+        let env = [("OPENCLAW_GATEWAY_TOKEN", "from-env")];
+        let file = r#"{gateway: {auth: {token: " from-file "}}}"#;
+        assert_eq!(auth_of(file, &env).as_deref(), Some("from-file"));
+        // The environment's only when the file has none (or a blank one).
+        assert_eq!(auth_of("{gateway: {}}", &env).as_deref(), Some("from-env"));
+        let blank = r#"{gateway: {auth: {token: "  "}}}"#;
+        assert_eq!(auth_of(blank, &env).as_deref(), Some("from-env"));
+        let password = r#"{gateway: {auth: {mode: "password", password: "pw"}}}"#;
+        assert_eq!(auth_of(password, &env).as_deref(), Some("pw"));
+    }
 
     #[test]
     fn substitution() {
