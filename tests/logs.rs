@@ -195,3 +195,95 @@ fn huge_and_hostile_logs_are_read_in_bounded_memory() {
     );
     assert_eq!(report["log"]["truncated"], false);
 }
+
+/// Without `--log`, the gateway's own log: `logging.file` of its config, and of a dated name
+/// only its own family (another profile's or gateway's `openclaw-oracle-*.log` is not read).
+#[test]
+fn the_configured_log_and_only_its_family() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    fs::create_dir(&logs).unwrap();
+    let today = {
+        let out = std::process::Command::new("date")
+            .arg("+%Y-%m-%d")
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let now = {
+        let out = std::process::Command::new("date")
+            .args(["-u", "+%Y-%m-%dT%H:%M:%S.000+00:00"])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let line = |ip: &str| {
+        format!(
+            "{{\"time\":\"{now}\",\"message\":\"security audit: device access upgrade requested reason=scope-upgrade device=d1 ip={ip}\"}}\n"
+        )
+    };
+    fs::write(
+        logs.join(format!("openclaw-{today}.log")),
+        line("198.51.100.7"),
+    )
+    .unwrap();
+    fs::write(
+        logs.join(format!("openclaw-oracle-{today}.log")),
+        line("203.0.113.9").repeat(3),
+    )
+    .unwrap();
+    let configured = logs.join("openclaw-2000-01-01.log");
+    let cfg = format!(
+        "{{ gateway: {{ mode: 'local', port: 1, auth: {{ token: 'log-test-token-0123456789' }} }}, logging: {{ file: '{}' }} }}",
+        configured.display()
+    );
+    fs::write(dir.path().join("openclaw.json"), cfg).unwrap();
+    let run = |extra: &[&str]| -> Value {
+        let out = common::run::isolated(dir.path())
+            .args([
+                "check",
+                "--format",
+                "json",
+                "--timeout",
+                "1s",
+                "--config",
+                "openclaw.json",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let report = run(&[]);
+    let files: Vec<&str> = report["log"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [logs.join(format!("openclaw-{today}.log")).to_str().unwrap()]
+    );
+    assert_eq!(
+        report["log"]["locations"][0]["why"],
+        "logging.file of the config"
+    );
+    assert_eq!(kinds(&report)["scope_upgrade"]["count"], 1, "{report:#}");
+
+    // A configured name that is not dated is that one file.
+    let single = logs.join("gateway.log");
+    fs::write(&single, line("192.0.2.1").repeat(2)).unwrap();
+    let cfg = format!(
+        "{{ gateway: {{ mode: 'local', port: 1, auth: {{ token: 'log-test-token-0123456789' }} }}, logging: {{ file: '{}' }} }}",
+        single.display()
+    );
+    fs::write(dir.path().join("openclaw.json"), cfg).unwrap();
+    let report = run(&[]);
+    assert_eq!(report["log"]["files"][0], single.to_str().unwrap());
+    assert_eq!(kinds(&report)["scope_upgrade"]["count"], 2, "{report:#}");
+
+    // A directory named with --log reads every OpenClaw family in it.
+    let report = run(&["--log", logs.to_str().unwrap()]);
+    assert_eq!(kinds(&report)["scope_upgrade"]["count"], 4, "{report:#}");
+}

@@ -29,7 +29,7 @@ pub fn render(report: &Report) -> String {
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "probes": report.probes,
         "log": report.logs.as_ref().map(|l| json!({
-            "files": l.files, "lines": l.lines, "malformed": l.malformed, "bytes": l.bytes, "truncated": l.truncated,
+            "locations": l.locations, "files": l.files, "lines": l.lines, "malformed": l.malformed, "bytes": l.bytes, "truncated": l.truncated,
             "starts": l.starts, "last_start": l.last_start, "refusals": l.refusals, "config_invalid": l.config_invalid,
         })),
         "log_evidence": report.logs.as_ref().map(|l| {

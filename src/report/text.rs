@@ -89,6 +89,7 @@ fn header(report: &Report, opts: &TextOptions, out: &mut String) {
             for include in &c.includes {
                 let _ = writeln!(out, "  includes {}", include.display());
             }
+            log_lines(report, out);
         }
         None => {
             let _ = writeln!(
@@ -109,6 +110,33 @@ fn header(report: &Report, opts: &TextOptions, out: &mut String) {
         }
     }
     out.push('\n');
+}
+
+/// The log read, and why that one ("the default for user openclaw (uid 999)").
+fn log_lines(report: &Report, out: &mut String) {
+    let Some(logs) = &report.logs else {
+        return;
+    };
+    for at in &logs.locations {
+        let files: Vec<_> = logs
+            .files
+            .iter()
+            .filter(|f| *f == &at.path || f.parent() == Some(at.path.as_path()))
+            .collect();
+        let shown = match (files.as_slice(), &at.family) {
+            ([], Some(family)) => format!(
+                "{}/{family}-YYYY-MM-DD.log (none in the window)",
+                at.path.display()
+            ),
+            ([], None) => format!("{} (not found)", at.path.display()),
+            (some, _) => some
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let _ = writeln!(out, "  log {shown} ({})", at.why);
+    }
 }
 
 fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {

@@ -5,10 +5,12 @@
 
 mod classify;
 pub mod kinds;
+pub mod location;
 mod record;
 mod time;
 
 pub use kinds::Kind;
+pub use location::LogLocation;
 pub use time::parse_time_ms;
 
 use serde::Serialize;
@@ -57,6 +59,9 @@ impl Tally {
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct LogEvidence {
+    /// Where the files were looked for, and why there (`--log`, `logging.file`, the default
+    /// for the gateway's user).
+    pub locations: Vec<LogLocation>,
     pub files: Vec<PathBuf>,
     pub lines: u64,
     pub malformed: u64,
@@ -112,36 +117,33 @@ impl LogEvidence {
     }
 }
 
-/// The files to read: `--log` paths (files, or directories of `openclaw-*.log`), else the
-/// default directory; only daily files not older than the window (one day of slack for
-/// time zones).
-pub fn log_files(paths: &[PathBuf], since_ms: u64) -> Vec<PathBuf> {
-    let roots: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(DEFAULT_LOG_DIR)]
-    } else {
-        paths.to_vec()
-    };
+/// The files to read: each location's file, or the dated files of its family in its
+/// directory (any OpenClaw family for a directory named with `--log`), only those not older
+/// than the window (one day of slack for time zones).
+pub fn log_files(locations: &[LogLocation], since_ms: u64) -> Vec<PathBuf> {
     let oldest_day = (since_ms / 86_400_000).saturating_sub(1);
     let mut files = Vec::new();
-    for root in roots {
-        if root.is_file() {
-            files.push(root);
+    for at in locations {
+        if at.path.is_file() {
+            files.push(at.path.clone());
             continue;
         }
-        let Ok(entries) = std::fs::read_dir(&root) else {
+        let Ok(entries) = std::fs::read_dir(&at.path) else {
             continue;
         };
         let mut found: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
                 let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                let Some(date) = name
-                    .strip_prefix("openclaw-")
-                    .and_then(|n| n.strip_suffix(".log"))
-                else {
-                    return false;
+                let family = match &at.family {
+                    Some(f) => f.clone(),
+                    None => match location::family_of(name) {
+                        Some(f) => f,
+                        None => return false,
+                    },
                 };
-                days_from_date(date).is_none_or(|d| d >= oldest_day)
+                location::date_of(name, &family)
+                    .is_some_and(|date| days_from_date(date).is_none_or(|d| d >= oldest_day))
             })
             .collect();
         found.sort();

@@ -11,6 +11,10 @@ use crate::probe::{self, Outcome, ProbeResult};
 use crate::redact::Redactor;
 use std::io::IsTerminal;
 
+mod logs;
+use logs::refuse_utf16_log;
+pub use logs::{log_writer, logs, window_words};
+
 /// The most external URLs one run probes (all of them concurrently).
 pub const MAX_EXTERNAL_URLS: usize = 16;
 
@@ -133,7 +137,8 @@ pub fn for_check(
         g.not_gathered
             .push(("logs", "--offline (name a log with --log)".into()));
     } else {
-        g.logs = Some(logs(&args.log, args.since));
+        let writer = log_writer(ctx.cfg, ctx.discovered, ctx.env);
+        g.logs = Some(logs(&args.log, &writer, args.since));
         g.log_window = window_words(args.since);
     }
     Ok(g)
@@ -301,63 +306,6 @@ pub fn reject_deep_requests(results: &[ProbeResult], cli: &OpenclawCli) -> Vec<S
         });
     }
     notes
-}
-
-/// Scans the gateway log for the last `since`.
-pub fn logs(
-    paths: &[std::path::PathBuf],
-    since: std::time::Duration,
-) -> crate::openclaw::log::LogEvidence {
-    let since_ms = now_ms().saturating_sub(since.as_millis() as u64);
-    let files = crate::openclaw::log::log_files(paths, since_ms);
-    crate::openclaw::log::scan(&files, since_ms, crate::openclaw::log::MAX_LOG_BYTES)
-}
-
-/// A named log in UTF-16 (a copy saved by an editor) would read as nothing but malformed
-/// lines: refused, since OpenClaw writes UTF-8 JSON lines.
-fn refuse_utf16_log(path: &std::path::Path) -> Result<()> {
-    use std::io::Read;
-    if !path.is_file() {
-        return Ok(());
-    }
-    let mut head = [0u8; 16];
-    let n = crate::input::open_regular(path, crate::input::Kind("a gateway log")).and_then(
-        |(f, _)| {
-            f.take(16)
-                .read(&mut head)
-                .map_err(|e| Error::input(path, e.to_string()))
-        },
-    )?;
-    let head = &head[..n];
-    let bom = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    // ASCII in UTF-16: every other byte is NUL, the others are not.
-    let pairs = n >= 8
-        && (0..2).any(|z| {
-            head.iter()
-                .enumerate()
-                .all(|(i, b)| (i % 2 == z) == (*b == 0))
-        });
-    if bom || pairs {
-        return Err(Error::input(
-            path,
-            "the log is UTF-16 encoded; OpenClaw writes its log as UTF-8 JSON lines",
-        ));
-    }
-    Ok(())
-}
-
-/// `24 h`, `30 min`, `7 d` for sentences.
-pub fn window_words(d: std::time::Duration) -> String {
-    let s = d.as_secs();
-    if s.is_multiple_of(86_400) && s >= 86_400 * 2 {
-        format!("{} d", s / 86_400)
-    } else if s.is_multiple_of(3600) {
-        format!("{} h", s / 3600)
-    } else if s.is_multiple_of(60) {
-        format!("{} min", s / 60)
-    } else {
-        format!("{s} s")
-    }
 }
 
 /// `--token-file` / `--token-env`: the token for probe-only runs.
