@@ -95,6 +95,9 @@ pub struct ProbeResult {
     pub pairing_reason: Option<String>,
     pub location: Option<String>,
     pub server_version: Option<String>,
+    /// hello-ok's `server.bootId` (2026.9+): new at every start, in-process restarts included,
+    /// so it tells a restarted gateway from the one before.
+    pub boot_id: Option<String>,
     pub protocol: Option<u64>,
     pub health: Option<Health>,
     /// One sentence on what happened, for people.
@@ -120,6 +123,7 @@ impl ProbeResult {
             pairing_reason: None,
             location: None,
             server_version: None,
+            boot_id: None,
             protocol: None,
             health: None,
             detail: String::new(),
@@ -245,6 +249,7 @@ pub async fn connect_as(
     clean(&mut result.pairing_reason);
     clean(&mut result.location);
     clean(&mut result.server_version);
+    clean(&mut result.boot_id);
     result.detail = crate::openclaw::devices::clean(&result.detail);
     result.elapsed_ms = start.elapsed().as_millis() as u64;
     result

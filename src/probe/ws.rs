@@ -317,6 +317,10 @@ fn hello_ok(frame: &Value, result: &mut ProbeResult) {
         .pointer("/payload/server/version")
         .and_then(Value::as_str)
         .map(str::to_string);
+    result.boot_id = frame
+        .pointer("/payload/server/bootId")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     result.protocol = frame.pointer("/payload/protocol").and_then(Value::as_u64);
     result.detail = format!(
         "hello-ok from OpenClaw {} (protocol {})",
