@@ -252,7 +252,7 @@ impl<'a> Pipeline<'a> {
         } else {
             crate::proxy::load_paths(&args.probe.proxy_config)?
         };
-        let view = GatewayView::new(cfg, &self.env, self.discovered.profile.as_deref());
+        let view = GatewayView::of(cfg, &self.env, &self.discovered);
         let issues = crate::checks::proxy::issues(&view, &facts, &args.probe.urls);
         Ok(Some((facts, issues)))
     }
@@ -289,6 +289,7 @@ fn no_config_discovered() -> Discovered {
         profile: None,
         state_dir: std::path::PathBuf::new(),
         searched: vec![],
+        listen_port: None,
     }
 }
 

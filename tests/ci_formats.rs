@@ -49,6 +49,7 @@ fn junit_is_valid_xml_with_one_case_per_check() {
             "remote_url",
             "probes",
             "devices",
+            "host",
             "logs",
             "proxy"
         ]

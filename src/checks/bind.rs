@@ -182,6 +182,7 @@ mod tests {
             profile: None,
             state_dir: Default::default(),
             searched: vec![],
+            listen_port: None,
         };
         let env = Env::default();
         let (_, findings) = run(&Facts {

@@ -13,13 +13,13 @@ pub struct CheckDef {
     pub explain: &'static str,
 }
 
-/// Every check in report order: the config and probe families, the log's (`catalog_logs.rs`),
-/// then the proxy's.
+/// Every check in report order: the config and probe families, the host's
+/// (`catalog_host.rs`), the log's (`catalog_logs.rs`), then the proxy's.
 pub const CHECKS: &[CheckDef] =
-    &join::<{ CORE.len() + LOGS.len() + PROXY.len() }>([CORE, LOGS, PROXY]);
+    &join::<{ CORE.len() + HOST.len() + LOGS.len() + PROXY.len() }>([CORE, HOST, LOGS, PROXY]);
 
 /// The parts end to end, at compile time (a slice of parts cannot be concatenated in a const).
-const fn join<const N: usize>(parts: [&[CheckDef]; 3]) -> [CheckDef; N] {
+const fn join<const N: usize>(parts: [&[CheckDef]; 4]) -> [CheckDef; N] {
     let mut out = [parts[0][0]; N];
     let (mut k, mut i) = (0, 0);
     while i < parts.len() {
@@ -34,6 +34,7 @@ const fn join<const N: usize>(parts: [&[CheckDef]; 3]) -> [CheckDef; N] {
     out
 }
 
+use super::catalog_host::HOST;
 use super::catalog_logs::LOGS;
 
 const CORE: &[CheckDef] = &[

@@ -99,7 +99,7 @@ pub fn check(facts: &Facts, out: &mut Vec<Finding>) {
     }
     type_errors(facts, cfg, out);
     if let Some(at) = cfg.get(&["gateway", "token"]) {
-        let view = GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
+        let view = GatewayView::of(cfg, facts.env, facts.discovered);
         out.push(
             Finding::new(
                 "config.legacy_key",
@@ -235,7 +235,7 @@ fn duplicates(
 }
 
 fn type_errors(facts: &Facts, cfg: &ConfigSet, out: &mut Vec<Finding>) {
-    let view = GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
+    let view = GatewayView::of(cfg, facts.env, facts.discovered);
     if let Lookup::NotAnObject { at, depth: 0 } = cfg.lookup(&["gateway"]) {
         out.push(
             Finding::new(

@@ -5,6 +5,7 @@ mod attribution;
 mod auth;
 mod bind;
 mod catalog;
+mod catalog_host;
 mod catalog_logs;
 mod config;
 mod devices;
@@ -265,11 +266,7 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     config::check(facts, &mut findings);
     let ran_config_checks = facts.config.is_some();
     let view = facts.config.map(|cfg| {
-        let mut view = crate::config::view::GatewayView::new(
-            cfg,
-            facts.env,
-            facts.discovered.profile.as_deref(),
-        );
+        let mut view = crate::config::view::GatewayView::of(cfg, facts.env, facts.discovered);
         view.gateway_answers_locally = facts.probes.is_some_and(|probes| {
             probes.iter().any(|p| {
                 p.target == crate::probe::Side::Local

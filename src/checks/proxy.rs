@@ -92,7 +92,7 @@ pub fn why_not_run(facts: &super::Facts, proxy: &ProxyFacts) -> Option<String> {
         };
         return Some(format!("{why}: the gateway's port is unknown"));
     };
-    let view = GatewayView::new(cfg, facts.env, facts.discovered.profile.as_deref());
+    let view = GatewayView::of(cfg, facts.env, facts.discovered);
     let probed: Vec<String> = facts
         .probes
         .map(|ps| {

@@ -121,6 +121,9 @@ pub struct Discovered {
     pub state_dir: PathBuf,
     /// Every path looked at, in order (for `config.not_found`).
     pub searched: Vec<PathBuf>,
+    /// The port the running gateway of this config really listens on, when one was found
+    /// on this host (#13): it beats what the config and environment say.
+    pub listen_port: Option<u16>,
 }
 
 pub fn home_dir(env: &Env) -> Result<PathBuf> {
@@ -205,6 +208,7 @@ pub fn discover(flags: &DiscoveryFlags, env: &Env) -> Result<Discovered> {
             profile,
             state_dir,
             searched: vec![path],
+            listen_port: None,
         });
     }
 
@@ -261,6 +265,7 @@ fn search(
                 profile,
                 state_dir: dir.clone(),
                 searched,
+                listen_port: None,
             };
         }
     }
@@ -273,6 +278,7 @@ fn search(
         profile,
         state_dir,
         searched,
+        listen_port: None,
     }
 }
 

@@ -17,6 +17,8 @@ pub struct GatewayView<'a> {
     pub profile: Option<&'a str>,
     /// The local probe got `hello_ok`: a gateway runs on this host whatever `mode` says.
     pub gateway_answers_locally: bool,
+    /// The port the running gateway of this config listens on (found on this host).
+    pub listen_port: Option<u16>,
 }
 
 impl<'a> GatewayView<'a> {
@@ -26,7 +28,16 @@ impl<'a> GatewayView<'a> {
             env,
             profile,
             gateway_answers_locally: false,
+            listen_port: None,
         }
+    }
+
+    /// The view of the config `discovered` found: its profile, and the port its running
+    /// gateway listens on when one was found.
+    pub fn of(cfg: &'a ConfigSet, env: &'a Env, discovered: &'a super::Discovered) -> Self {
+        let mut view = GatewayView::new(cfg, env, discovered.profile.as_deref());
+        view.listen_port = discovered.listen_port;
+        view
     }
 
     pub fn get(&self, path: &str) -> Option<Located<'a>> {
@@ -59,8 +70,18 @@ impl<'a> GatewayView<'a> {
         self.string("gateway.mode").map(|(s, _)| s.into_owned())
     }
 
-    /// The port the gateway listens on, and where that number comes from.
+    /// The port the gateway listens on, and where that number comes from: the running
+    /// gateway's socket when it was found, else what OpenClaw resolves from the config.
     pub fn port(&self) -> (u16, &'static str) {
+        match self.listen_port {
+            Some(port) => (port, "the running gateway's socket"),
+            None => self.config_port(),
+        }
+    }
+
+    /// The port OpenClaw resolves from the environment and the config (what a client of
+    /// this config dials).
+    pub fn config_port(&self) -> (u16, &'static str) {
         if let Some(port) = self
             .env
             .get("OPENCLAW_GATEWAY_PORT")

@@ -171,7 +171,7 @@ pub fn probes(
     quiet_progress: bool,
     token: Option<probe::targets::Auth>,
 ) -> Result<Vec<ProbeResult>> {
-    let view = cfg.map(|c| GatewayView::new(c, env, discovered.profile.as_deref()));
+    let view = cfg.map(|c| GatewayView::of(c, env, discovered));
     let tailnet = view
         .as_ref()
         .filter(|v| {

@@ -24,14 +24,39 @@ pub fn escape(s: &str) -> String {
 }
 
 pub fn render(report: &Report) -> String {
+    render_many(&[(None, report)])
+}
+
+/// Several reports (`check --all`): each gateway's suites are named `<gateway>: <area>` and
+/// its classes `openclaw-doctor.<gateway>.<area>`.
+pub fn render_many(reports: &[(Option<&str>, &Report)]) -> String {
+    let mut suites = String::new();
+    let mut totals = (0, 0, 0);
+    for (gateway, report) in reports {
+        suites_of(report, *gateway, &mut suites, &mut totals);
+    }
+    let (total, failed, skipped) = totals;
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"openclaw-doctor\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">\n{suites}</testsuites>\n"
+    )
+}
+
+fn suites_of(
+    report: &Report,
+    gateway: Option<&str>,
+    suites: &mut String,
+    totals: &mut (usize, usize, usize),
+) {
     let mut areas: Vec<&str> = Vec::new();
     for def in CHECKS {
         if !areas.contains(&def.area) {
             areas.push(def.area);
         }
     }
-    let mut suites = String::new();
-    let (mut total, mut failed, mut skipped) = (0, 0, 0);
+    let (suite_prefix, class_prefix) = match gateway {
+        Some(g) => (format!("{g}: "), format!("openclaw-doctor.{g}.")),
+        None => (String::new(), "openclaw-doctor.".to_string()),
+    };
     for area in areas {
         let mut cases = String::new();
         let (mut t, mut f, mut s) = (0, 0, 0);
@@ -48,27 +73,12 @@ pub fn render(report: &Report) -> String {
                 .collect();
             let _ = write!(
                 cases,
-                "    <testcase classname=\"openclaw-doctor.{}\" name=\"{}\" time=\"0\"",
+                "    <testcase classname=\"{}{}\" name=\"{}\" time=\"0\"",
+                escape(&class_prefix),
                 escape(area),
                 escape(result.id)
             );
-            let body = findings
-                .iter()
-                .map(|f| {
-                    let mut b = format!("{}: {}", f.severity.name(), f.message);
-                    if let Some(l) = &f.location {
-                        let _ = write!(b, "\nat {}:{}:{}", l.file.display(), l.line, l.column);
-                    }
-                    if let Some(h) = &f.hint {
-                        let _ = write!(b, "\nhint: {h}");
-                    }
-                    for e in &f.evidence {
-                        let _ = write!(b, "\nseen: {e}");
-                    }
-                    b
-                })
-                .collect::<Vec<_>>()
-                .join("\n\n");
+            let body = body_of(&findings);
             let failing = findings.iter().any(|f| f.severity >= report.fail_on);
             if result.status == Status::Skipped {
                 s += 1;
@@ -105,16 +115,35 @@ pub fn render(report: &Report) -> String {
         if t == 0 {
             continue;
         }
-        total += t;
-        failed += f;
-        skipped += s;
+        totals.0 += t;
+        totals.1 += f;
+        totals.2 += s;
         let _ = write!(
             suites,
-            "  <testsuite name=\"{}\" tests=\"{t}\" failures=\"{f}\" errors=\"0\" skipped=\"{s}\">\n{cases}  </testsuite>\n",
+            "  <testsuite name=\"{}{}\" tests=\"{t}\" failures=\"{f}\" errors=\"0\" skipped=\"{s}\">\n{cases}  </testsuite>\n",
+            escape(&suite_prefix),
             escape(area)
         );
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"openclaw-doctor\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\">\n{suites}</testsuites>\n"
-    )
+}
+
+/// The failure or output text of a check's findings: message, place, hint, evidence.
+fn body_of(findings: &[&crate::checks::Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let mut b = format!("{}: {}", f.severity.name(), f.message);
+            if let Some(l) = &f.location {
+                let _ = write!(b, "\nat {}:{}:{}", l.file.display(), l.line, l.column);
+            }
+            if let Some(h) = &f.hint {
+                let _ = write!(b, "\nhint: {h}");
+            }
+            for e in &f.evidence {
+                let _ = write!(b, "\nseen: {e}");
+            }
+            b
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
