@@ -6,6 +6,7 @@ mod auth;
 mod bind;
 mod catalog;
 mod catalog_host;
+mod host_skip;
 mod catalog_logs;
 mod config;
 mod devices;

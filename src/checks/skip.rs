@@ -41,6 +41,7 @@ pub(super) fn why_not_run(
             Some(Err(e)) => Some(format!("the proxy configuration could not be read: {e}")),
             Some(Ok(p)) => super::proxy::why_not_run(facts, p),
         },
+        "host" => super::host_skip::why_not_run(def.id, facts),
         "schema" if ran_config_checks && facts.schema.is_none() => {
             Some("no schema to judge by".into())
         }
