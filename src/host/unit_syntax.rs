@@ -62,6 +62,15 @@ pub fn parse_unit(text: &str, file: &Path) -> Result<UnitFile, SyntaxError> {
 
 /// As `parse_unit`, for a file that may not be UTF-8 (systemd ignores such lines).
 pub fn parse_unit_bytes(bytes: &[u8], file: &Path) -> Result<UnitFile, SyntaxError> {
+    match parse_unit_partial(bytes, file) {
+        (parsed, None) => Ok(parsed),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// As `parse_unit_bytes`, keeping what comes before a fatal line: systemd applies that much
+/// of a drop-in (it ignores the rest and loads the unit).
+pub fn parse_unit_partial(bytes: &[u8], file: &Path) -> (UnitFile, Option<SyntaxError>) {
     let mut out = UnitFile {
         path: file.to_path_buf(),
         ..UnitFile::default()
@@ -94,12 +103,16 @@ pub fn parse_unit_bytes(bytes: &[u8], file: &Path) -> Result<UnitFile, SyntaxErr
             pending = Some((logical, first));
             continue;
         }
-        parse_line(&logical, first, &mut section, &mut out)?;
+        if let Err(e) = parse_line(&logical, first, &mut section, &mut out) {
+            return (out, Some(e));
+        }
     }
-    if let Some((logical, first)) = pending {
-        parse_line(&logical, first, &mut section, &mut out)?;
+    if let Some((logical, first)) = pending
+        && let Err(e) = parse_line(&logical, first, &mut section, &mut out)
+    {
+        return (out, Some(e));
     }
-    Ok(out)
+    (out, None)
 }
 
 /// Lines as systemd's `read_line` ends them: `\n`, `\r\n`, `\r` or NUL.
@@ -218,7 +231,7 @@ pub enum WordError {
 /// `EXTRACT_UNQUOTE|EXTRACT_CUNESCAPE` (and `EXTRACT_UNESCAPE_RELAX` when `relax`): quotes may
 /// open anywhere in a word and are removed; backslash escapes work inside single quotes too.
 /// `Ok(None)` when only blanks are left. Bytes, because `\xNN` yields a raw byte.
-pub fn next_word(s: &[u8], relax: bool) -> Result<Option<(Vec<u8>, &[u8])>, WordError> {
+pub fn next_word(s: &[u8], relax: bool) -> Result<Word<'_>, WordError> {
     let Some(start) = s.iter().position(|b| !WHITESPACE.contains(b)) else {
         return Ok(None);
     };
@@ -361,11 +374,11 @@ pub fn env_name_is_valid(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// systemd's `env_value_is_valid`: no control character but tab and newline.
+/// systemd 252's `env_value_is_valid`: UTF-8 (a `&str` is) that fits in `ARG_MAX` (2 MiB).
+/// Control characters pass, though systemd.exec(5) says they are rejected: `systemd --test`
+/// keeps `Environment=A=\a`.
 pub fn env_value_is_valid(value: &str) -> bool {
-    !value
-        .chars()
-        .any(|c| c.is_ascii_control() && c != '\t' && c != '\n')
+    value.len() < (2 << 20) - 3
 }
 
 /// One `Environment=` value (not empty: that resets the list, for the caller): its `K=V` words

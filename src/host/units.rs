@@ -67,7 +67,8 @@ pub struct Unit {
     pub environment: Vec<Located<(String, String)>>,
     pub unset_environment: Vec<Located<String>>,
     pub environment_files: Vec<EnvFile>,
-    /// The command `ExecStart=` runs (the first, when there are several).
+    /// The command `ExecStart=` runs (the first, when there are several), as written: it may
+    /// hold a `--token`, which `secrets` lists for the redactor.
     pub exec_start: Option<Located<ExecCommand>>,
     /// Set when the unit runs an OpenClaw gateway.
     pub gateway: Option<GatewayArgs>,
@@ -350,7 +351,6 @@ fn named_like_openclaw(name: &str) -> bool {
     name.starts_with("openclaw")
 }
 
-#[allow(clippy::too_many_arguments)]
 fn scan_scope(
     lister: &mut Lister,
     scope: &Scope,

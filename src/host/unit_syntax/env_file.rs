@@ -62,7 +62,8 @@ struct Parser {
     /// Where trailing blanks of the key / an unquoted value start, to cut them off.
     key_blank: Option<usize>,
     value_blank: Option<usize>,
-    line: usize,
+    /// Newlines read so far (physical lines, continuations and quoted ones too).
+    newlines: usize,
     key_line: usize,
     vars: Vec<EnvFileVar>,
     dropped: Vec<String>,
@@ -74,11 +75,15 @@ impl Parser {
     }
 
     fn newline(&mut self) {
-        self.line += 1;
         self.set(State::PreKey);
     }
 
     fn step(&mut self, c: u8) {
+        self.state_step(c);
+        self.newlines += usize::from(c == b'\n');
+    }
+
+    fn state_step(&mut self, c: u8) {
         let newline = c == b'\n' || c == b'\r';
         let blank = WHITESPACE.contains(&c);
         match self.state {
@@ -86,14 +91,10 @@ impl Parser {
             State::PreKey if !blank => {
                 self.set(State::Key);
                 self.key_blank = None;
-                self.key_line = self.line + 1;
+                self.key_line = self.newlines + 1;
                 self.key.push(c);
             }
-            State::PreKey => {
-                if newline {
-                    self.line += 1;
-                }
-            }
+            State::PreKey => {}
             State::Key if newline => {
                 self.key.clear();
                 self.newline();

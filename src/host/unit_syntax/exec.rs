@@ -112,6 +112,9 @@ fn command(
             "executable name contains special characters: {path}"
         ));
     }
+    if path.ends_with('/') {
+        return Err(format!("executable path specifies a directory: {path}"));
+    }
     if !path.starts_with('/') && !filename_is_valid(&path) {
         return Err(format!(
             "neither a valid executable name nor an absolute path: {path}"

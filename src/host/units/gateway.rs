@@ -33,7 +33,8 @@ impl std::fmt::Debug for Secret {
 /// What a gateway command line sets, each value located at its `ExecStart=` line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GatewayArgs {
-    /// The OpenClaw command found (inside `sh -c '…'`, the command split from the script).
+    /// The OpenClaw command found (inside `sh -c '…'`, the command split from the script),
+    /// `--token`/`--password` values replaced by `<redacted>`.
     pub argv: Vec<String>,
     /// Found inside a shell script.
     pub via_shell: bool,
@@ -269,10 +270,25 @@ fn entry(words: &[String]) -> Option<usize> {
     })
 }
 
+/// `words` with the values of `--token` and `--password` blanked.
+fn redacted(words: &[String]) -> Vec<String> {
+    let secret = |flag: &str| flag == "--token" || flag == "--password";
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    for w in words {
+        let after_flag = out.last().is_some_and(|prev| secret(prev));
+        match w.split_once('=') {
+            _ if after_flag => out.push("<redacted>".to_string()),
+            Some((flag, _)) if secret(flag) => out.push(format!("{flag}=<redacted>")),
+            _ => out.push(w.clone()),
+        }
+    }
+    out
+}
+
 /// `openclaw [root options] gateway [run] [flags]`, or the `openclaw-gateway` title.
 fn parse_openclaw(words: &[String], at: &Where, shell: bool) -> Option<GatewayArgs> {
     let mut g = GatewayArgs {
-        argv: words.to_vec(),
+        argv: redacted(words),
         ..GatewayArgs::default()
     };
     if words

@@ -3,7 +3,7 @@
 
 use super::settings::Builder;
 use super::{HostRoot, Listing, Scope, Unit};
-use crate::host::unit_syntax::{MAX_FILE_BYTES, Specifiers, parse_unit_bytes};
+use crate::host::unit_syntax::{MAX_FILE_BYTES, Specifiers, parse_unit_partial};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -77,10 +77,12 @@ pub(super) fn load_unit(ctx: &Ctx, name: &str, wanted: bool) -> Option<Unit> {
         },
     };
     let mut b = Builder::new(unit, spec);
-    for (path, text) in texts {
-        match text.map(|t| parse_unit_bytes(&t, &path)) {
-            Ok(Ok(parsed)) => b.apply_file(&parsed),
-            Ok(Err(e)) => b.refuse(e.to_string()),
+    for (index, (path, text)) in texts.into_iter().enumerate() {
+        match text {
+            Ok(t) => {
+                let (parsed, error) = parse_unit_partial(&t, &path);
+                b.apply_file(&parsed, error, index > 0);
+            }
             Err(why) => b.unit.notes.push(format!("{}: {why}", path.display())),
         }
     }

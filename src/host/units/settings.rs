@@ -3,7 +3,7 @@
 
 use super::load::{Ctx, read_bounded};
 use super::{EnvFile, EnvFileState, ExecCommand, HostRoot, Located, Scope, Unit, gateway};
-use crate::host::unit_syntax::{self as syntax, Assignment, Specifiers, UnitFile};
+use crate::host::unit_syntax::{self as syntax, Assignment, Specifiers, SyntaxError, UnitFile};
 use std::path::{Path, PathBuf};
 
 /// A unit's settings as its files set them, in order.
@@ -13,6 +13,8 @@ pub(super) struct Builder {
     execs: Vec<Located<ExecCommand>>,
     has_exec_stop: bool,
     env_files: Vec<Located<String>>,
+    /// A fatal setting just met: systemd stops reading the file there.
+    stop: Option<String>,
 }
 
 impl Builder {
@@ -23,6 +25,7 @@ impl Builder {
             execs: Vec::new(),
             has_exec_stop: false,
             env_files: Vec::new(),
+            stop: None,
         }
     }
 
@@ -36,7 +39,30 @@ impl Builder {
             .push(format!("{}:{}: {}: {what}", file.display(), a.line, a.key));
     }
 
-    pub(super) fn apply_file(&mut self, parsed: &UnitFile) {
+    /// A fatal setting: the rest of the file is not read; in the unit file itself systemd then
+    /// refuses the unit, in a drop-in it loads the unit without the rest (its
+    /// `unit_load_dropin` ignores the error).
+    fn fail(&mut self, why: String) {
+        self.stop.get_or_insert(why);
+    }
+
+    fn stopped(&mut self, why: String, dropin: bool) {
+        if dropin {
+            self.unit
+                .notes
+                .push(format!("{why}; systemd ignores the rest of this drop-in"));
+        } else {
+            self.refuse(why);
+        }
+    }
+
+    /// One file's settings; `error` is the syntax error its reading stopped at.
+    pub(super) fn apply_file(
+        &mut self,
+        parsed: &UnitFile,
+        error: Option<SyntaxError>,
+        dropin: bool,
+    ) {
         for (section, line) in &parsed.sections {
             if !matches!(section.as_str(), "Unit" | "Service" | "Install")
                 && !section.starts_with("X-")
@@ -54,6 +80,12 @@ impl Builder {
                 ("Service", _) => self.apply(a, &parsed.path),
                 _ => {}
             }
+            if let Some(why) = self.stop.take() {
+                return self.stopped(why, dropin);
+            }
+        }
+        if let Some(e) = error {
+            self.stopped(e.to_string(), dropin);
         }
     }
 
@@ -104,9 +136,14 @@ impl Builder {
                 }
             }
             "User" | "Group" | "RootDirectory" | "Type" | "ProtectHome" => {
-                let value = match v {
-                    "" => None,
-                    _ => self.expanded(a, file, v).map(|x| self.located(x, a, file)),
+                let value = match (v, self.expanded(a, file, v)) {
+                    ("", _) => None,
+                    (_, Some(x)) => Some(self.located(x, a, file)),
+                    // systemd refuses a user or group it cannot resolve; the rest keep theirs.
+                    (_, None) if matches!(a.key.as_str(), "User" | "Group") => {
+                        return self.fail(format!("{}:{}: {}={v}", file.display(), a.line, a.key));
+                    }
+                    (_, None) => return,
                 };
                 let slot = match a.key.as_str() {
                     "User" => &mut self.unit.user,
@@ -137,7 +174,7 @@ impl Builder {
             self.note(a, file, w);
         }
         if let Some(why) = parsed.fatal {
-            self.refuse(format!("{}:{}: ExecStart: {why}", file.display(), a.line));
+            self.fail(format!("{}:{}: ExecStart: {why}", file.display(), a.line));
         }
         for cmd in parsed.commands {
             self.execs.push(self.located(cmd, a, file));
@@ -183,13 +220,13 @@ impl Builder {
                 self.unit.working_dir = Some(self.located(p, a, file));
             }
             Some(_) if optional => self.note(a, file, "not an absolute path, ignored"),
-            Some(p) => self.refuse(format!(
+            Some(p) => self.fail(format!(
                 "{}:{}: WorkingDirectory={p} is not an absolute path",
                 file.display(),
                 a.line
             )),
             None if optional => {}
-            None => self.refuse(format!(
+            None => self.fail(format!(
                 "{}:{}: WorkingDirectory: bad specifier",
                 file.display(),
                 a.line
