@@ -434,3 +434,100 @@ pub fn parse_bool(value: &str) -> Option<bool> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(s: &str, relax: bool) -> Result<Option<(String, String)>, WordError> {
+        Ok(next_word(s.as_bytes(), relax)?.map(|(w, rest)| {
+            (
+                String::from_utf8_lossy(&w).into_owned(),
+                String::from_utf8_lossy(rest).into_owned(),
+            )
+        }))
+    }
+
+    fn w(s: &str) -> String {
+        word(s, false).unwrap().unwrap().0
+    }
+
+    #[test]
+    fn words_quotes_and_escapes() {
+        assert_eq!(
+            word("  a\"b c\"d  e", false),
+            Ok(Some(("ab cd".into(), "e".into())))
+        );
+        assert_eq!(w("'x\\ty'"), "x\ty");
+        assert_eq!(w("\\x41\\101\\u00e9\\U0001F600\\s\\\\"), "AAé😀 \\");
+        assert_eq!(word("\\q", false), Err(WordError::BadEscape));
+        assert_eq!(word("\\q", true).unwrap().unwrap().0, "\\q");
+        assert_eq!(word("\\x00", false), Err(WordError::BadEscape));
+        assert_eq!(word("\"a", false), Err(WordError::Unbalanced));
+        assert_eq!(word("a\\", false), Err(WordError::BadEscape));
+        assert_eq!(word("a\\", true).unwrap().unwrap().0, "a\\");
+        assert_eq!(word("\"a\\", true), Err(WordError::BadEscape));
+        assert_eq!(word(" \t ", false), Ok(None));
+        // \xNN is a raw byte: two of them make one UTF-8 character.
+        assert_eq!(w("\\xc3\\xa9"), "é");
+    }
+
+    #[test]
+    fn lines_sections_and_continuations() {
+        let text = "\u{feff}[Unit]\r\nDescription = d \r\n[Service]\nExecStart=/bin/a \\\n# skipped\n  b\\\\\nX=1\n\nNoEquals\n=v\n";
+        let f = parse_unit(text, Path::new("/u")).unwrap();
+        let got: Vec<(&str, &str, &str, usize)> = f
+            .assignments
+            .iter()
+            .map(|a| (a.section.as_str(), a.key.as_str(), a.value.as_str(), a.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Unit", "Description", "d", 2),
+                ("Service", "ExecStart", "/bin/a    b\\\\", 4),
+                ("Service", "X", "1", 7),
+            ]
+        );
+        assert_eq!(
+            f.sections,
+            [("Unit".to_string(), 1), ("Service".to_string(), 3)]
+        );
+        assert_eq!(f.warnings.len(), 2, "{:?}", f.warnings);
+        let e = parse_unit("A=1\n[Service\nB=2\n", Path::new("/u")).unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (2, "invalid section header '[Service'")
+        );
+        let (partial, error) = parse_unit_partial(b"[Service]\nA=1\n[X\nB=2\n", Path::new("/u"));
+        assert_eq!(partial.assignments.len(), 1);
+        assert!(error.is_some());
+        // A continuation at the end of the file still counts.
+        let f = parse_unit("[S]\nA=x\\", Path::new("/u")).unwrap();
+        assert_eq!(f.assignments[0].value, "x");
+    }
+
+    #[test]
+    fn environment_words() {
+        let spec = Specifiers::default();
+        let (vars, warnings) =
+            parse_environment("\"VAR1=word1 word2\" VAR2=word3 \"VAR3=$word 5 6\"", &spec);
+        let expected = [
+            ("VAR1", "word1 word2"),
+            ("VAR2", "word3"),
+            ("VAR3", "$word 5 6"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(vars, expected);
+        assert!(warnings.is_empty());
+        let (vars, warnings) = parse_environment("A=1 1B=2 C=%z D=\\q E=5", &spec);
+        assert_eq!(vars, [("A".to_string(), "1".to_string())]);
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(
+            parse_bool("Yes").unwrap() && !parse_bool("off").unwrap() && parse_bool("2").is_none()
+        );
+    }
+}

@@ -199,3 +199,38 @@ impl Parser {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(text: &str) -> Vec<(String, String, usize)> {
+        parse_env_file(text)
+            .0
+            .into_iter()
+            .map(|v| (v.key, v.value, v.line))
+            .collect()
+    }
+
+    #[test]
+    fn quotes_escapes_comments_and_lines() {
+        let text = "A=1\n# c \\\nHIDDEN=1\nB=\"x\ny\" \nC='a\\b'\nD=\"\\$\\q\"\nA=2\n  E = v w  \nexport F=1\nG\n";
+        let want = [
+            ("A", "2", 8),
+            ("B", "x\ny", 4),
+            ("C", "a\\b", 6),
+            ("D", "$\\q", 7),
+            ("E", "v w", 9),
+        ];
+        let want: Vec<(String, String, usize)> = want
+            .iter()
+            .map(|(k, v, l)| (k.to_string(), v.to_string(), *l))
+            .collect();
+        assert_eq!(vars(text), want);
+        assert_eq!(
+            parse_env_file(text).1.len(),
+            1,
+            "export F is an invalid name"
+        );
+    }
+}

@@ -283,3 +283,65 @@ fn split_relaxed(value: &str) -> Vec<String> {
     words.extend(word);
     words
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: &str) -> ExecLine {
+        parse_exec(v, &Specifiers::default())
+    }
+
+    #[test]
+    fn prefixes_and_commands() {
+        let line = parse("-@/bin/sh sh -c 'exec openclaw gateway' ; !!/bin/b x \\; \"y\"");
+        assert_eq!(line.fatal, None);
+        let [a, b] = line.commands.as_slice() else {
+            panic!("{line:?}");
+        };
+        assert_eq!(
+            (a.path.as_str(), a.argv.as_slice()),
+            (
+                "/bin/sh",
+                &[
+                    "sh".to_string(),
+                    "-c".into(),
+                    "exec openclaw gateway".into()
+                ][..]
+            )
+        );
+        assert!(a.ignore_failure && a.argv0_given && !a.privileged);
+        assert_eq!(b.argv, ["/bin/b", "x", ";", "y"]);
+        assert!(b.ambient && !b.no_setuid);
+        assert!(parse(":+/bin/x").commands[0].privileged);
+        // `+` then `!` is not a prefix pair: "!/bin/x" is no program.
+        assert!(parse("+!/bin/x").fatal.is_some());
+        assert!(parse("./x").fatal.is_some());
+        assert!(parse("/bin/x/").fatal.is_some());
+        assert!(parse("/bin/x \"a").fatal.is_some());
+        assert!(parse("/bin/x %z").fatal.is_some());
+        let ignored = parse("-/bin/x %z");
+        assert!(
+            ignored.fatal.is_none() && ignored.commands.is_empty() && ignored.warnings.len() == 1
+        );
+        let relaxed = parse("/bin/x a\\qb");
+        assert_eq!(relaxed.commands[0].argv, ["/bin/x", "a\\qb"]);
+        assert_eq!(relaxed.warnings.len(), 1);
+        assert_eq!(parse("//bin/./x").commands[0].path, "/bin/x");
+    }
+
+    #[test]
+    fn variables_at_exec_time() {
+        let cmd = parse("/bin/x $A ${A}b $A/b $B $$ $ ${A:-z} ${U}")
+            .commands
+            .remove(0);
+        let env = vec![
+            ("A".to_string(), "1 '2 3'".to_string()),
+            ("B".to_string(), "\\\"q".to_string()),
+        ];
+        assert_eq!(
+            cmd.expanded_argv(&env),
+            ["/bin/x", "1", "2 3", "1 '2 3'b", "\"q", "$", "${A:-z}", ""]
+        );
+    }
+}

@@ -145,3 +145,44 @@ fn unescape_name(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(spec: &Specifiers, s: &str) -> Result<String, UnknownSpecifier> {
+        spec.expand(s.as_bytes())
+            .map(|(t, _)| String::from_utf8(t).unwrap())
+    }
+
+    #[test]
+    fn system_user_and_name_specifiers() {
+        let system = Specifiers {
+            unit_name: "foo-bar@a-b\\x2dc.service".into(),
+            fragment: "/etc/systemd/system/foo-bar@.service".into(),
+            user_manager: None,
+        };
+        let all = "%n|%N|%p|%P|%i|%I|%j|%J|%f|%y|%Y|%h|%u|%U|%t|%S|%C|%L|%E|%T|%V|%%|%-|%";
+        assert_eq!(
+            expand(&system, all).unwrap(),
+            "foo-bar@a-b\\x2dc.service|foo-bar@a-b\\x2dc|foo-bar|foo/bar|a-b\\x2dc|a/b-c|bar|bar|/a/b-c\
+             |/etc/systemd/system/foo-bar@.service|/etc/systemd/system|/root|root|0|/run|/var/lib\
+             |/var/cache|/var/log|/etc|/tmp|/var/tmp|%|%-|%"
+        );
+        let user = Specifiers {
+            unit_name: "openclaw-gateway.service".into(),
+            fragment: String::new(),
+            user_manager: Some(("claw".into(), 1501, "/home/claw".into())),
+        };
+        assert_eq!(
+            expand(&user, "%h %u %U %t %S %C %L %E %i").unwrap(),
+            "/home/claw claw 1501 /run/user/1501 /home/claw/.config /home/claw/.cache /home/claw/.config/log /home/claw/.config "
+        );
+        assert_eq!(expand(&user, "a%zb"), Err(UnknownSpecifier('z')));
+        let (text, host) = user.expand(b"%H-%m-%g").unwrap();
+        assert_eq!(
+            (text.as_slice(), host),
+            (&b"%H-%m-%g"[..], vec!['H', 'm', 'g'])
+        );
+    }
+}

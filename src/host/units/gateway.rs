@@ -391,3 +391,196 @@ fn gateway_flags(rest: &[String], g: &mut GatewayArgs, at: &Where, shell: bool) 
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(words: &[&str], env: &[(&str, &str)]) -> Option<(GatewayArgs, String)> {
+        let argv: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        gateway_in_argv(&argv, &env, Path::new("/u.service"), 4)
+    }
+
+    fn port(words: &[&str]) -> Option<u16> {
+        run(words, &[])?.0.port.map(|p| p.value)
+    }
+
+    #[test]
+    fn gateway_commands_and_cli_commands() {
+        assert!(run(&["openclaw", "gateway"], &[]).is_some());
+        assert_eq!(
+            port(&["/usr/bin/openclaw", "gateway", "run", "--port", "1"]),
+            Some(1)
+        );
+        assert!(
+            run(&["/usr/bin/openclaw", "gateway", "run"], &[])
+                .unwrap()
+                .0
+                .run
+        );
+        assert!(run(&["openclaw", "gateway", "status"], &[]).is_none());
+        assert!(run(&["openclaw", "gateway", "install", "--port", "1"], &[]).is_none());
+        assert!(run(&["openclaw", "health"], &[]).is_none());
+        assert!(run(&["openclaw"], &[]).is_none());
+        assert!(run(&["openclaw-gateway"], &[]).is_some());
+        assert!(run(&["/usr/bin/python3", "/etc/openclaw", "gateway"], &[]).is_none());
+        assert!(run(&["/opt/start.sh", "/etc/openclaw", "gateway"], &[]).is_none());
+    }
+
+    #[test]
+    fn runtimes_and_wrappers() {
+        assert_eq!(
+            port(&["node", "/x/dist/index.js", "gateway", "--port=7"]),
+            Some(7)
+        );
+        assert_eq!(
+            port(&[
+                "bun",
+                "/src/openclaw/src/entry.ts",
+                "gateway",
+                "--port",
+                "8"
+            ]),
+            Some(8)
+        );
+        assert!(run(&["npx", "-y", "openclaw@2026.9.6", "gateway"], &[]).is_some());
+        assert!(run(&["node", "/usr/local/bin/openclaw", "gateway"], &[]).is_some());
+        let (g, _) = run(
+            &[
+                "/usr/bin/env",
+                "-i",
+                "-u",
+                "X",
+                "OPENCLAW_GATEWAY_PORT=5",
+                "nohup",
+                "openclaw",
+                "gateway",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(
+            g.command_env,
+            [("OPENCLAW_GATEWAY_PORT".to_string(), "5".to_string())]
+        );
+        // Outside a shell and without env, K=V is a program name, not an assignment.
+        assert!(run(&["A=1", "openclaw", "gateway"], &[]).is_none());
+    }
+
+    #[test]
+    fn root_options_before_gateway_and_flags_after() {
+        let words = [
+            "openclaw",
+            "--profile",
+            "work",
+            "--dev",
+            "--log-level",
+            "debug",
+            "gateway",
+        ];
+        let (g, why) = run(&words, &[]).unwrap();
+        assert_eq!(g.profile.unwrap().value, "work");
+        assert!(g.dev);
+        assert_eq!(why, "ExecStart runs `openclaw gateway`");
+        let words = [
+            "openclaw",
+            "--profile=ops",
+            "gateway",
+            "--bind=lan",
+            "--token=abc",
+            "--auth",
+            "token",
+            "--password",
+            "pw",
+            "--allow-unconfigured",
+            "--verbose",
+            "--tailscale",
+            "serve",
+        ];
+        let (g, _) = run(&words, &[]).unwrap();
+        assert_eq!(g.profile.as_ref().unwrap().value, "ops");
+        assert_eq!(g.bind.as_ref().unwrap().value, "lan");
+        assert_eq!(g.token.as_ref().unwrap().value.expose(), "abc");
+        assert_eq!(g.password.as_ref().unwrap().value.expose(), "pw");
+        assert_eq!(g.auth.as_ref().unwrap().value, "token");
+        assert!(g.allow_unconfigured);
+        assert_eq!(
+            (
+                g.bind.as_ref().unwrap().file.as_path(),
+                g.bind.as_ref().unwrap().line
+            ),
+            (Path::new("/u.service"), 4)
+        );
+        assert!(g.argv.contains(&"--token=<redacted>".to_string()));
+        assert_eq!(g.argv[7..9], ["--password", "<redacted>"]);
+        assert!(!format!("{g:?}").contains("abc") && !format!("{g:?}").contains("\"pw\""));
+        let (g, _) = run(&["openclaw", "gateway", "--port", "0"], &[]).unwrap();
+        assert_eq!(g.port, None);
+        assert_eq!(g.notes, ["--port \"0\" is not a port"]);
+    }
+
+    #[test]
+    fn shell_scripts() {
+        let script =
+            "export X=1; cd /srv && exec /opt/openclaw/openclaw.mjs gateway --port \"$PORT\"";
+        let (g, why) = run(&["/bin/bash", "-lc", script], &[("PORT", "7")]).unwrap();
+        assert!(g.via_shell);
+        assert_eq!(g.port.unwrap().value, 7);
+        assert_eq!(why, "ExecStart runs `openclaw gateway` inside `bash -c`");
+        assert_eq!(
+            g.notes,
+            ["$PORT is a shell variable, taken from the unit's environment"]
+        );
+        let (g, _) = run(
+            &[
+                "sh",
+                "-c",
+                "openclaw gateway status || OPENCLAW_PROFILE=x openclaw gateway --port 3",
+            ],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(g.port.unwrap().value, 3);
+        assert_eq!(
+            g.command_env,
+            [("OPENCLAW_PROFILE".to_string(), "x".to_string())]
+        );
+        let multi = "set -e\nopenclaw doctor\nopenclaw gateway run --port 9";
+        assert_eq!(
+            run(&["sh", "-euc", multi], &[])
+                .unwrap()
+                .0
+                .port
+                .unwrap()
+                .value,
+            9
+        );
+        // A `;` inside quotes does not split.
+        assert!(run(&["sh", "-c", "echo 'a; openclaw gateway'"], &[]).is_none());
+        assert!(run(&["bash", "/opt/start.sh"], &[]).is_none());
+        assert!(run(&["sh", "-c", "openclaw gateway 'unbalanced"], &[]).is_none());
+    }
+
+    #[test]
+    fn openclaw_unit_names() {
+        for yes in [
+            "openclaw-gateway.service",
+            "openclaw-gateway-work.service",
+            "openclaw.service",
+        ] {
+            assert!(named_as_openclaw_unit(yes), "{yes}");
+        }
+        for no in [
+            "openclaw-gateway-.service",
+            "openclaw-node.service",
+            "myclaw.service",
+            "openclaw-gateway.socket",
+        ] {
+            assert!(!named_as_openclaw_unit(no), "{no}");
+        }
+    }
+}
