@@ -14,7 +14,7 @@ mod load;
 mod settings;
 
 pub use crate::host::unit_syntax::{ExecCommand, SyntaxError, UnitFile, parse_unit};
-pub use gateway::{GatewayArgs, Secret, gateway_in_argv};
+pub use gateway::{GatewayArgs, Secret, gateway_in_argv, named_as_openclaw_unit};
 
 use crate::host::HostRoot;
 use std::collections::{BTreeSet, HashMap, HashSet};
