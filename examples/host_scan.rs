@@ -1,0 +1,46 @@
+//! Times the process scan: `host_scan [RUNS]` scans /proc RUNS times (default 200) and prints
+//! the median, then what the last scan found. Used by bench/procscan.sh.
+
+use openclaw_doctor::host::HostRoot;
+use openclaw_doctor::host::procfs::scan;
+use openclaw_doctor::host::users::Users;
+use std::time::{Duration, Instant};
+
+fn main() {
+    let runs: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200)
+        .max(1);
+    let root = HostRoot::real();
+    let users = Users::read(&root);
+    let mut times: Vec<Duration> = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let s = scan(&root, &users);
+        times.push(start.elapsed());
+        last = Some(s);
+    }
+    times.sort_unstable();
+    let Some(s) = last else { return };
+    println!(
+        "processes {}  runs {runs}  median {:.3} ms  min {:.3} ms  max {:.3} ms",
+        s.processes,
+        times[runs / 2].as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        times[runs - 1].as_secs_f64() * 1e3,
+    );
+    for p in &s.gateways {
+        println!(
+            "gateway pid {} uid {} {:?} listening {:?} unit {:?} argv {:?}",
+            p.pid, p.uid, p.kind, p.listening, p.unit, p.argv
+        );
+    }
+    for d in &s.docker_proxies {
+        println!("docker-proxy pid {} {} -> {}", d.pid, d.host, d.container);
+    }
+    for u in &s.unreadable {
+        println!("unreadable pid {} uid {}: {}", u.pid, u.uid, u.reason());
+    }
+}
