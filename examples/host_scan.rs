@@ -1,5 +1,6 @@
 //! Times the process scan: `host_scan [RUNS]` scans /proc RUNS times (default 200) and prints
-//! the median, then what the last scan found. Used by bench/procscan.sh.
+//! the median, then what the last scan found. Used by bench/procscan.sh. For comparison it
+//! also times the floor on this kernel: opening, reading and closing every `/proc/N/comm`.
 
 use openclaw_doctor::host::HostRoot;
 use openclaw_doctor::host::procfs::scan;
@@ -31,6 +32,12 @@ fn main() {
         times[0].as_secs_f64() * 1e3,
         times[runs - 1].as_secs_f64() * 1e3,
     );
+    let mut floor: Vec<Duration> = (0..runs).map(|_| comm_floor()).collect();
+    floor.sort_unstable();
+    println!(
+        "floor (open+read+close of every /proc/N/comm, nothing else): median {:.3} ms",
+        floor[runs / 2].as_secs_f64() * 1e3
+    );
     for p in &s.gateways {
         println!(
             "gateway pid {} uid {} {:?} listening {:?} unit {:?} argv {:?}",
@@ -43,4 +50,18 @@ fn main() {
     for u in &s.unreadable {
         println!("unreadable pid {} uid {}: {}", u.pid, u.uid, u.reason());
     }
+}
+
+fn comm_floor() -> Duration {
+    use std::io::Read;
+    let start = Instant::now();
+    let mut buf = [0u8; 64];
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let mut path = entry.path();
+        path.push("comm");
+        if let Ok(mut f) = std::fs::File::open(&path) {
+            let _ = f.read(&mut buf);
+        }
+    }
+    start.elapsed()
 }

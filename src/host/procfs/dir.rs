@@ -20,27 +20,33 @@ pub fn each_comm(proc: &Path, mut each: impl FnMut(u32, &[u8])) -> usize {
     else {
         return 0;
     };
-    let mut buf = Dirents([0; 16 << 10]);
+    // Not zeroed: the kernel fills what it returns. (malloc aligns a block this size to 16,
+    // enough for the 8-byte aligned dirent64 records.)
+    let mut buf: Vec<u8> = Vec::with_capacity(16 << 10);
+    let mut comm = [0u8; 64];
     let mut count = 0;
     loop {
-        // SAFETY: getdents64 writes at most `buf.0.len()` bytes into `buf`, which we own, and
-        // returns how many (or -1); the fd stays open for the call.
+        buf.clear();
+        // SAFETY: getdents64 writes at most `capacity` bytes into the buffer, which we own,
+        // and returns how many (or -1); the fd stays open for the call.
         let n = unsafe {
             libc::syscall(
                 libc::SYS_getdents64,
                 dir.as_raw_fd(),
-                buf.0.as_mut_ptr(),
-                buf.0.len(),
+                buf.as_mut_ptr(),
+                buf.capacity(),
             )
         };
         let Ok(n) = usize::try_from(n) else { break };
-        let Some(filled) = buf.0.get(..n).filter(|f| !f.is_empty()) else {
+        if n == 0 {
             break;
-        };
+        }
+        // SAFETY: the kernel initialised the first `n` bytes (clamped to the capacity).
+        unsafe { buf.set_len(n.min(buf.capacity())) };
+        let filled = buf.as_slice();
         for name in Records(filled) {
             let Some(pid) = pid_of(name) else { continue };
             count += 1;
-            let mut comm = [0u8; 64];
             if let Some(c) = read_comm(&dir, name, &mut comm) {
                 each(pid, c);
             }
@@ -48,10 +54,6 @@ pub fn each_comm(proc: &Path, mut each: impl FnMut(u32, &[u8])) -> usize {
     }
     count
 }
-
-/// A `getdents64` buffer: the kernel writes 8-byte aligned `dirent64` records.
-#[repr(align(8))]
-struct Dirents([u8; 16 << 10]);
 
 /// The names in a `getdents64` buffer: records `d_ino u64, d_off i64, d_reclen u16, d_type u8,
 /// d_name NUL-terminated`, each `d_reclen` long. A malformed record ends the walk.
@@ -75,10 +77,13 @@ impl<'a> Iterator for Records<'a> {
 
 /// A process directory's name: all digits, a u32.
 fn pid_of(name: &[u8]) -> Option<u32> {
-    if name.is_empty() || name.len() > 10 || !name.iter().all(u8::is_ascii_digit) {
+    if name.is_empty() || name.len() > 10 {
         return None;
     }
-    std::str::from_utf8(name).ok()?.parse().ok()
+    name.iter().try_fold(0u32, |n, &b| {
+        let d = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u32::from(d))
+    })
 }
 
 /// `<pid>/comm` read relative to the open `/proc`, into `buf`.
@@ -143,6 +148,8 @@ mod tests {
         assert_eq!(pid_of(b"4294967296"), None);
         assert_eq!(pid_of(b""), None);
         assert_eq!(pid_of(b"1x"), None);
+        assert_eq!(pid_of(b"4294967295"), Some(u32::MAX));
+        assert_eq!(pid_of(b"-1"), None);
         // A record claiming more than the buffer, or less than its header.
         let mut rec = vec![0u8; 24];
         rec[16] = 200;
