@@ -122,7 +122,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut want = Vec::new();
         // More entries than one getdents64 buffer holds.
-        for pid in (1..1500u32).step_by(3) {
+        for pid in (1..3000u32).step_by(2) {
             let p = dir.path().join(pid.to_string());
             std::fs::create_dir(&p).expect("pid");
             std::fs::write(p.join("comm"), format!("c{pid}\n")).expect("comm");

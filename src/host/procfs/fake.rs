@@ -1,4 +1,6 @@
 //! A host tree for tests: `proc/<pid>/…` laid out as the kernel shows it, and `etc/passwd`.
+//! A network namespace's socket tables live in `netns/<n>/` and every process in it links its
+//! `net/` there, so processes of one namespace share their tables as they do on a host.
 
 use crate::host::HostRoot;
 use std::fs;
@@ -25,8 +27,7 @@ impl FakeHost {
         let me = host.path("proc/self");
         fs::create_dir_all(me.join("ns")).expect("self");
         symlink("net:[1]", me.join("ns/net")).expect("ns");
-        host.write("proc/self/net/tcp", TCP_HEADER.as_bytes());
-        host.write("proc/self/net/tcp6", TCP_HEADER.as_bytes());
+        symlink(namespace(host.dir.path(), 1), me.join("net")).expect("net");
         host
     }
 
@@ -52,12 +53,15 @@ impl FakeHost {
         let dir = self.path(&format!("proc/{pid}"));
         fs::create_dir_all(dir.join("fd")).expect("fd");
         fs::create_dir_all(dir.join("ns")).expect("ns");
-        fs::create_dir_all(dir.join("net")).expect("net");
-        symlink("net:[1]", dir.join("ns/net")).expect("netns");
         symlink(self.dir.path(), dir.join("root")).expect("root");
         symlink("/", dir.join("cwd")).expect("cwd");
-        let p = FakeProc { dir, pid };
-        p.comm("sleep")
+        let p = FakeProc {
+            dir,
+            pid,
+            host: self.dir.path().to_path_buf(),
+        };
+        p.netns(1)
+            .comm("sleep")
             .cmdline(&["sleep", "1000"])
             .uid(1000)
             .stat(1, u64::from(pid))
@@ -65,15 +69,26 @@ impl FakeHost {
                 "cgroup",
                 b"0::/user.slice/user-1000.slice/session-1.scope\n",
             )
-            .file("environ", b"")
-            .tcp("", "");
+            .file("environ", b"");
         p
     }
+}
+
+/// `netns/<n>` under `host`, with empty tables the first time.
+fn namespace(host: &Path, n: u32) -> PathBuf {
+    let dir = host.join(format!("netns/{n}"));
+    if !dir.exists() {
+        fs::create_dir_all(&dir).expect("netns");
+        fs::write(dir.join("tcp"), TCP_HEADER).expect("tcp");
+        fs::write(dir.join("tcp6"), TCP_HEADER).expect("tcp6");
+    }
+    dir
 }
 
 pub struct FakeProc {
     pub dir: PathBuf,
     pub pid: u32,
+    host: PathBuf,
 }
 
 impl FakeProc {
@@ -88,6 +103,24 @@ impl FakeProc {
         let p = self.dir.join(name);
         let _ = fs::remove_file(&p);
         symlink(target, p).expect("link");
+        self
+    }
+
+    /// In network namespace `n`: `ns/net` → `net:[n]`, `net/` → its tables.
+    pub fn netns(&self, n: u32) -> &Self {
+        self.link("ns/net", format!("net:[{n}]"))
+            .link("net", namespace(&self.host, n))
+    }
+
+    /// Lines added to the `tcp` and `tcp6` tables of its namespace.
+    pub fn tcp(&self, tcp: &str, tcp6: &str) -> &Self {
+        for (name, lines) in [("net/tcp", tcp), ("net/tcp6", tcp6)] {
+            let mut f = fs::OpenOptions::new()
+                .append(true)
+                .open(self.dir.join(name))
+                .expect("table");
+            std::io::Write::write_all(&mut f, lines.as_bytes()).expect("append");
+        }
         self
     }
 
@@ -127,12 +160,6 @@ impl FakeProc {
             raw.push(0);
         }
         self.file("environ", &raw)
-    }
-
-    /// `net/tcp` and `net/tcp6` of its namespace: table lines without the header.
-    pub fn tcp(&self, tcp: &str, tcp6: &str) -> &Self {
-        self.file("net/tcp", format!("{TCP_HEADER}{tcp}").as_bytes())
-            .file("net/tcp6", format!("{TCP_HEADER}{tcp6}").as_bytes())
     }
 
     /// An open socket: `fd/<n>` → `socket:[inode]`.

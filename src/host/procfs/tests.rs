@@ -166,6 +166,11 @@ fn cli_commands_and_argv_gateways() {
         .comm("node")
         .cmdline(&["openclaw-gateway"])
         .stat(1, 100);
+    // Titled, its argv already gone (exiting): the title is in comm alone.
+    host.process(305)
+        .comm("openclaw-gatewa")
+        .file("cmdline", b"")
+        .stat(1, 950);
     let scan = scan_of(&host);
     let order: Vec<(u32, GatewayKind)> = scan.gateways.iter().map(|p| (p.pid, p.kind)).collect();
     assert_eq!(
@@ -173,7 +178,8 @@ fn cli_commands_and_argv_gateways() {
         [
             (301, GatewayKind::Gateway),
             (304, GatewayKind::NotListening),
-            (300, GatewayKind::NotListening)
+            (300, GatewayKind::NotListening),
+            (305, GatewayKind::NotListening)
         ]
     );
     assert_eq!(
@@ -351,11 +357,25 @@ fn containers_other_roots_and_namespaces() {
     host.process(500)
         .comm("openclaw-gatewa")
         .cmdline(&["openclaw-gateway"])
-        .link("ns/net", "net:[2]")
+        .netns(2)
         .link("root", &elsewhere)
         .file("cgroup", b"0::/system.slice/docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope\n")
         .tcp(&listen_v4(9000, 18789), "")
         .socket(3, 9000);
+    // A container on the host's network (`--network host`): our namespace, its own root.
+    host.process(501)
+        .comm("openclaw-gatewa")
+        .cmdline(&["openclaw-gateway"])
+        .link("root", &elsewhere)
+        .file("cgroup", b"0::/system.slice/docker-fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210.scope\n")
+        .tcp(&listen_v4(9001, 18790), "")
+        .socket(3, 9001);
+    // On the host.
+    host.process(502)
+        .comm("openclaw-gatewa")
+        .cmdline(&["openclaw-gateway"])
+        .tcp(&listen_v4(9002, 18791), "")
+        .socket(3, 9002);
     let scan = scan_of(&host);
     let gw = by_pid(&scan, 500).expect("found");
     assert_eq!(gw.kind, GatewayKind::Gateway);
@@ -363,6 +383,25 @@ fn containers_other_roots_and_namespaces() {
     assert_eq!(gw.other_netns, Some(true));
     assert_eq!(gw.root_dir, Some(host.path("proc/500/root")));
     assert_eq!(gw.unit, None);
+    let listening = |pid| by_pid(&scan, pid).map(|p| p.listening.clone());
+    assert_eq!(
+        listening(500),
+        Some(Access::Read(vec![addr("127.0.0.1:18789")]))
+    );
+    assert_eq!(
+        listening(501),
+        Some(Access::Read(vec![addr("127.0.0.1:18790")]))
+    );
+    assert_eq!(
+        listening(502),
+        Some(Access::Read(vec![addr("127.0.0.1:18791")]))
+    );
+    let host_net = by_pid(&scan, 501).expect("501");
+    assert!(host_net.container);
+    assert_eq!(host_net.other_netns, Some(false));
+    assert!(host_net.root_dir.is_some());
+    let plain = by_pid(&scan, 502).expect("502");
+    assert!(!plain.container && plain.root_dir.is_none());
 }
 
 #[test]
@@ -439,19 +478,18 @@ fn access_from_errors() {
 #[test]
 fn owners_of_a_port() {
     let host = FakeHost::new();
-    host.write(
-        "proc/self/net/tcp",
-        format!("{}{}", super::fake::TCP_HEADER, listen_v4(8800, 8080)).as_bytes(),
-    );
-    host.write(
-        "proc/self/net/tcp6",
-        format!("{}{}", super::fake::TCP_HEADER, listen_v6(8801, 8080)).as_bytes(),
-    );
     host.process(700)
         .comm("nginx")
         .uid(0)
+        .tcp(&listen_v4(8800, 8080), &listen_v6(8801, 8080))
         .socket(6, 8800)
         .socket(7, 8801);
+    // The same port in another namespace (a container) is not ours.
+    host.process(703)
+        .netns(2)
+        .comm("node")
+        .tcp(&listen_v4(8802, 8080), "")
+        .socket(3, 8802);
     host.process(701).comm("nginx").uid(33).socket(6, 8800);
     host.process(702).comm("sshd").uid(0).socket(3, 1);
     let (mut owners, unknown) = listeners_on(&host.root(), 8080);
