@@ -364,4 +364,4 @@ fn dev_ino(path: &Path) -> Option<(u64, u64)> {
 #[cfg(test)]
 mod fake;
 #[cfg(test)]
-mod tests;
+mod scan_tests;
