@@ -238,14 +238,14 @@ fn inspect(
     let (ppid, start_ticks) =
         classify::parse_stat(&read_bounded(&dir.join("stat"), MAX_SMALL).ok()?)?;
     let uid = classify::parse_status_uid(&read_bounded(&dir.join("status"), MAX_SMALL).ok()?)?;
-    let listening = listening_of(cx, dir);
+    let netns = std::fs::read_link(dir.join("ns/net")).ok();
+    let listening = listening_of(cx, dir, netns.as_deref());
     let kind = match &listening {
         Access::Read(l) if !l.is_empty() => GatewayKind::Gateway,
         Access::Read(_) if titled => GatewayKind::NotListening,
         Access::Denied => GatewayKind::Unverified,
         Access::Read(_) | Access::Gone => return None,
     };
-    let netns = std::fs::read_link(dir.join("ns/net")).ok();
     let other_netns = match (&netns, &cx.our_netns) {
         (Some(theirs), Some(ours)) => Some(theirs != ours),
         _ => None,
@@ -276,9 +276,9 @@ fn inspect(
     })
 }
 
-/// The listening addresses among the sockets `dir` holds, from its namespace's table (read
-/// once per namespace).
-fn listening_of(cx: &mut Context, dir: &Path) -> Access<Vec<SocketAddr>> {
+/// The listening addresses among the sockets `dir` holds, from the table of its namespace
+/// `netns` (read once per namespace; per process when the namespace is unknown).
+fn listening_of(cx: &mut Context, dir: &Path, netns: Option<&Path>) -> Access<Vec<SocketAddr>> {
     let inodes = match sockets::socket_inodes(dir) {
         Access::Read(i) => i,
         Access::Denied => return Access::Denied,
@@ -288,8 +288,7 @@ fn listening_of(cx: &mut Context, dir: &Path) -> Access<Vec<SocketAddr>> {
         return Access::Read(Vec::new());
     }
     let net = dir.join("net");
-    // The namespace link needs the same access as fd/, which we had: key the cache by it.
-    let key = std::fs::read_link(dir.join("ns/net")).unwrap_or_else(|_| dir.to_path_buf());
+    let key = netns.unwrap_or(dir).to_path_buf();
     let table = cx
         .tables
         .entry(key)
