@@ -160,6 +160,8 @@ pub struct ProcScan {
 /// already read (by namespace), the passwd names.
 struct Context<'a> {
     proc: PathBuf,
+    /// The real host: our own namespace's table comes from sock_diag.
+    real: bool,
     users: &'a Users,
     our_netns: Option<PathBuf>,
     our_root: Option<(u64, u64)>,
@@ -182,6 +184,7 @@ pub fn scan(root: &HostRoot, users: &Users) -> ProcScan {
     let mut cx = Context {
         our_netns: std::fs::read_link(proc.join("self/ns/net")).ok(),
         our_root: dev_ino(&root.path(Path::new("/"))),
+        real: root.is_real(),
         proc,
         users,
         tables: HashMap::new(),
@@ -287,12 +290,13 @@ fn listening_of(cx: &mut Context, dir: &Path, netns: Option<&Path>) -> Access<Ve
     if inodes.is_empty() {
         return Access::Read(Vec::new());
     }
-    let net = dir.join("net");
+    let ours = cx.real && netns.is_some() && netns == cx.our_netns.as_deref();
     let key = netns.unwrap_or(dir).to_path_buf();
-    let table = cx
-        .tables
-        .entry(key)
-        .or_insert_with(|| sockets::listening(&net));
+    let table = cx.tables.entry(key).or_insert_with(|| {
+        ours.then(sockets::listening_here)
+            .flatten()
+            .unwrap_or_else(|| sockets::listening(&dir.join("net")))
+    });
     let mut addrs: Vec<SocketAddr> = inodes
         .iter()
         .filter_map(|i| table.get(i).copied())
@@ -307,7 +311,14 @@ fn listening_of(cx: &mut Context, dir: &Path, netns: Option<&Path>) -> Access<Ve
 /// processes' fds were not ours to read. Reads every process's fds: only on demand.
 pub fn listeners_on(root: &HostRoot, port: u16) -> (Vec<(u32, String, u32)>, bool) {
     let proc = root.proc();
-    let mut wanted = sockets::listening_on(&proc.join("self/net"), port);
+    let here = root.is_real().then(sockets::listening_here).flatten();
+    let mut wanted = match here {
+        Some(table) => table
+            .into_iter()
+            .filter_map(|(inode, addr)| (addr.port() == port).then_some(inode))
+            .collect(),
+        None => sockets::listening_on(&proc.join("self/net"), port),
+    };
     if wanted.is_empty() {
         return (Vec::new(), false);
     }

@@ -4,9 +4,17 @@
 
 use super::procfs::Access;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::path::Path;
+
+mod diag;
+
+/// Listening TCP sockets of the namespace we run in, by inode, from the kernel's sock_diag
+/// interface (fast; `None` where it is not available: read `<proc>/self/net` then).
+pub fn listening_here() -> Option<HashMap<u64, SocketAddr>> {
+    diag::listening()
+}
 
 /// A socket table is read at most this far (a host with 100,000 connections prints ~15 MB,
 /// but the listening sockets come first, see `read_table`).
@@ -43,30 +51,46 @@ pub fn listening_on(proc_pid_net: &Path, port: u16) -> Vec<u64> {
 
 /// Calls `each` for every LISTEN line of a `/proc/net/tcp`-style table. The kernel prints the
 /// listening hash before the established one (`tcp_seq_start`), so reading stops at the first
-/// socket in another state: a busy host's connections are never read.
+/// socket in another state: a busy host's connections are never read. Each `read` of these
+/// files walks the whole established hash (milliseconds), so none is made past the end: a
+/// seq_file read stops only when the next line does not fit in its page (4 KiB or more), so a
+/// read that left room for one more line was the last (a regular file's short read is its end
+/// too).
 fn read_table(path: &Path, each: &mut dyn FnMut(u64, SocketAddr)) {
-    let Ok(file) = std::fs::File::open(path) else {
+    const ROOM: usize = 4096 - 512;
+    let Ok(mut file) = std::fs::File::open(path) else {
         return;
     };
-    let mut reader = BufReader::with_capacity(16 << 10, file.take(MAX_TABLE));
-    let mut line = Vec::with_capacity(256);
-    let mut header = true;
+    let mut buf = vec![0u8; 64 << 10];
+    let (mut carry, mut total, mut header) = (Vec::new(), 0u64, true);
     loop {
-        line.clear();
-        match reader.read_until(b'\n', &mut line) {
-            Ok(0) | Err(_) => return,
-            Ok(_) => {}
+        let n = match file.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        total += n as u64;
+        carry.extend_from_slice(&buf[..n]);
+        let complete = carry.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        for line in carry[..complete].split(|&b| b == b'\n') {
+            if line.is_empty() || std::mem::take(&mut header) {
+                continue;
+            }
+            match parse_line(&String::from_utf8_lossy(line)) {
+                Some((LISTEN, inode, Some(addr))) => each(inode, addr),
+                Some((LISTEN, _, None)) | None => {}
+                Some(_) => return,
+            }
         }
-        if std::mem::take(&mut header) {
-            continue;
+        carry.drain(..complete);
+        if n < ROOM || total >= MAX_TABLE {
+            break;
         }
-        let text = String::from_utf8_lossy(&line);
-        match parse_line(&text) {
-            Some((LISTEN, inode, Some(addr))) => each(inode, addr),
-            Some((LISTEN, _, None)) => {}
-            Some(_) => return,
-            None => {}
-        }
+    }
+    // A last line without its newline.
+    if let (false, Some((LISTEN, inode, Some(addr)))) =
+        (header, parse_line(&String::from_utf8_lossy(&carry)))
+    {
+        each(inode, addr);
     }
 }
 
@@ -189,6 +213,24 @@ mod tests {
         let mut on = listening_on(dir.path(), 18852);
         on.sort_unstable();
         assert_eq!(on, [61234, 61235]);
+    }
+
+    #[test]
+    fn long_tables_and_a_last_line_without_newline() {
+        let mut tcp = String::new();
+        for i in 0..1000u64 {
+            tcp.push_str(&format!(
+                "{i:4}: 0100007F:{:04X} 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 {} 1 0000000000000000 100 0 0 10 0\n",
+                10000 + i,
+                100 + i
+            ));
+        }
+        let last = "   0: 00000000000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 77 1 0000000000000000 100 0 0 10 0";
+        let dir = table(&format!("header\n{tcp}"), &format!("header\n{last}"));
+        let l = listening(dir.path());
+        assert_eq!(l.len(), 1001);
+        assert_eq!(l.get(&1099), Some(&addr("127.0.0.1:10999")));
+        assert_eq!(l.get(&77), Some(&addr("[::1]:80")));
     }
 
     #[test]
