@@ -22,7 +22,8 @@ pub fn candidate(comm: &[u8]) -> Option<Candidate> {
     match comm {
         TITLE_COMM | b"openclaw-gateway" => Some(Candidate::Titled),
         b"docker-proxy" => Some(Candidate::DockerProxy),
-        b"bun" | b"deno" | b"tsx" => Some(Candidate::Runtime),
+        // Node 24 names its main thread, hence the process, `MainThread`.
+        b"MainThread" | b"bun" | b"deno" | b"tsx" => Some(Candidate::Runtime),
         // node, nodejs, node22…; and an `openclaw` binary or title (2026.2.x's parent).
         c if c.starts_with(b"node") || c.starts_with(b"openclaw") => Some(Candidate::Runtime),
         _ => None,

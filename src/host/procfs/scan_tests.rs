@@ -140,9 +140,9 @@ fn cli_commands_and_argv_gateways() {
         .comm("openclaw-gatewa")
         .cmdline(&["openclaw-gateway"])
         .stat(1, 900);
-    // An untitled gateway (older OpenClaw, or run from a checkout) that listens.
+    // An untitled gateway (older OpenClaw, or run from a checkout) that listens, on Node 24.
     host.process(301)
-        .comm("node")
+        .comm("MainThread")
         .cmdline(&["node", "/x/openclaw.mjs", "gateway", "--port", "1234"])
         .stat(1, 500)
         .tcp(&listen_v4(7001, 1234), "")
