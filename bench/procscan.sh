@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The process scan of `check` (issue #13). Target: ≤ 2 ms on a host with ≥ 500 processes.
+# Starts EXTRA (default 500) idle `sleep` processes, times the scan with examples/host_scan
+# (median of RUNS, default 500, next to the kernel's floor: open+read+close of every
+# /proc/N/comm), counts the scan's own instructions with callgrind when valgrind is installed,
+# and stops the sleeps it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extra=${EXTRA:-500}
+runs=${RUNS:-500}
+cargo build --release --locked -q --example host_scan
+bin=target/release/examples/host_scan
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  if ((${#pids[@]})); then kill "${pids[@]}" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq "$extra"); do
+  sleep 3600 &
+  pids+=("$!")
+done
+echo "processes on this host now: $(find /proc -maxdepth 1 -name '[0-9]*' | wc -l) (${extra} sleeps started)"
+"$bin" "$runs"
+if command -v valgrind >/dev/null; then
+  # Instructions of one scan (user space only: the kernel's work on the proc files is not
+  # counted), from entering `scan` to its return.
+  valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" \
+    --toggle-collect='openclaw_doctor::host::procfs::scan' "$bin" 1 >/dev/null 2>"$work/cg.err" || {
+    cat "$work/cg.err"
+    exit 1
+  }
+  echo "instructions of one scan (callgrind): $(grep -m1 '^summary:' "$work/cg.out" | awk '{print $2}')"
+else
+  echo "valgrind not installed: no instruction count"
+fi
