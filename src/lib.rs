@@ -4,6 +4,7 @@
 //! Data flow: discover the config → load it (with includes) → gather facts → run pure checks
 //! → plan patches → render one `Report` as text or JSON → redact secrets → print.
 
+mod all;
 pub mod checks;
 pub mod cli;
 pub mod config;
@@ -132,13 +133,85 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
-    let (command, no_config) = match &cli.command {
+    let no_config = match &cli.command {
         Command::Completions { shell } => return Ok(completions(*shell)),
-        Command::Check(_) => ("check", no_config(&cli)),
-        Command::Fix(_) => ("fix", false),
+        Command::Check(_) => no_config(&cli),
+        Command::Fix(_) => false,
     };
     let selector = judge_arguments(&cli.command)?;
-    let pipeline = Pipeline::start(g, env, selector, no_config, redactor)?;
+    let all = matches!(&cli.command, Command::Check(a) if a.all);
+    let scan = host_scan(g, env, no_config, all, redactor);
+    if all && !scan.gateways.is_empty() {
+        let reports = all::check_all(&cli, env, &selector, &scan, redactor, fail_on)?;
+        let stdout = all::render(&reports, g);
+        let exit_code = all::exit_code(&reports);
+        std::mem::forget(reports);
+        return Ok(Outcome { stdout, exit_code });
+    }
+    let mut report = run_one(&cli, env, selector, redactor, scan, None, fail_on)?;
+    if all {
+        report
+            .notes
+            .push("--all: no gateway process, service unit or profile was found on this host; checked the config OpenClaw would load".into());
+    }
+    let stdout = render(&report, g);
+    let exit_code = report.exit_code();
+    // The process ends next: freeing a 10,000-line config's trees would cost more than
+    // judging them (nothing in them has a destructor with an effect).
+    std::mem::forget(report);
+    Ok(Outcome { stdout, exit_code })
+}
+
+/// The gateways of this host (`--no-host` and `--no-config` scan nothing); their secrets join
+/// `redactor` whatever is checked.
+fn host_scan(
+    g: &cli::GlobalArgs,
+    env: &Env,
+    no_config: bool,
+    all: bool,
+    redactor: &mut Redactor,
+) -> host::gateways::HostScan {
+    let skipped = if no_config {
+        Some("--no-config")
+    } else if g.no_host {
+        Some("--no-host")
+    } else {
+        None
+    };
+    if let Some(why) = skipped {
+        return host::gateways::HostScan {
+            skipped: Some(why.into()),
+            ..Default::default()
+        };
+    }
+    let scan = host::gateways::scan(&host::HostRoot::from_env(env), env, all);
+    for gw in &scan.gateways {
+        if let Some(e) = &gw.env {
+            redactor.add_env(e);
+        }
+        if let Some(u) = &gw.unit {
+            u.secrets().iter().for_each(|s| redactor.add(s));
+        }
+    }
+    scan
+}
+
+/// One gateway's run: the pipeline from discovery to the report (and `fix`'s steps).
+pub(crate) fn run_one(
+    cli: &Cli,
+    env: &Env,
+    selector: checks::select::Selector,
+    redactor: &mut Redactor,
+    scan: host::gateways::HostScan,
+    pick: Option<usize>,
+    fail_on: Severity,
+) -> Result<Report> {
+    let g = &cli.global;
+    let (command, no_config) = match &cli.command {
+        Command::Check(_) => ("check", no_config(cli)),
+        _ => ("fix", false),
+    };
+    let mut pipeline = Pipeline::start(g, env, selector, no_config, redactor, scan, pick)?;
     let mut gathered = match &cli.command {
         Command::Check(args) => pipeline.gather_for_check(args, redactor)?,
         _ => gather::Gathered::for_fix(),
@@ -151,6 +224,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         command,
         config: pipeline.cfg.as_ref().map(|c| pipeline.config_info(c)),
         discovered: pipeline.discovered.clone(),
+        gateway: pipeline.gateway().map(report::GatewayInfo::of),
         checks,
         findings,
         fix: None,
@@ -159,21 +233,16 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         probes: gathered.probes.take(),
         devices: gathered.devices.take(),
         logs: gathered.logs.take(),
-        notes: std::mem::take(&mut gathered.notes),
+        notes: std::mem::take(&mut pipeline.notes),
         repair: None,
     };
+    report.notes.append(&mut gathered.notes);
     report.notes.extend(version_note);
     if let (Command::Fix(args), Some(cfg)) = (&cli.command, &pipeline.cfg) {
         run_fix(args, cfg, &pipeline, &mut report, redactor)?;
     }
-
-    let stdout = render(&report, g);
-    let exit_code = report.exit_code();
-    // The process ends next: freeing a 10,000-line config's trees would cost more than
-    // judging them (nothing in them has a destructor with an effect).
-    std::mem::forget(report);
     std::mem::forget(pipeline);
-    Ok(Outcome { stdout, exit_code })
+    Ok(report)
 }
 
 /// `fix` after the first check: patch and write, then (with `--restart` /
@@ -294,7 +363,7 @@ fn judge_arguments(command: &Command) -> Result<checks::select::Selector> {
 }
 
 /// The report in the format asked for; text is made safe for a terminal.
-fn render(report: &Report, g: &cli::GlobalArgs) -> String {
+pub(crate) fn render(report: &Report, g: &cli::GlobalArgs) -> String {
     match g.format {
         OutputFormat::Json => report::json::render(report),
         OutputFormat::Junit => report::junit::render(report),
@@ -302,19 +371,24 @@ fn render(report: &Report, g: &cli::GlobalArgs) -> String {
             report::prometheus::render(report, gather::now_ms() as f64 / 1000.0)
         }
         OutputFormat::Text => {
-            let style = Style {
-                color: color_enabled(g.color, std::io::stdout().is_terminal(), |n| {
-                    std::env::var(n).ok()
-                }),
-                unicode: unicode_enabled(|n| std::env::var(n).ok()),
-            };
-            let opts = report::text::TextOptions {
-                style,
-                quiet: g.quiet,
-                verbose: g.verbose,
-            };
-            report::style::terminal_safe(&report::text::render(report, &opts), style.color)
+            let opts = text_options(g);
+            report::style::terminal_safe(&report::text::render(report, &opts), opts.style.color)
         }
+    }
+}
+
+/// How text is written on this terminal.
+pub(crate) fn text_options(g: &cli::GlobalArgs) -> report::text::TextOptions {
+    let style = Style {
+        color: color_enabled(g.color, std::io::stdout().is_terminal(), |n| {
+            std::env::var(n).ok()
+        }),
+        unicode: unicode_enabled(|n| std::env::var(n).ok()),
+    };
+    report::text::TextOptions {
+        style,
+        quiet: g.quiet,
+        verbose: g.verbose,
     }
 }
 

@@ -10,6 +10,7 @@ use crate::config::view::GatewayView;
 use crate::config::{ConfigSet, Discovered, DiscoveryFlags, Env};
 use crate::error::{Error, Result};
 use crate::gather::{self, Gathered};
+use crate::host::gateways::{EnvSource, FoundGateway, HostScan};
 use crate::openclaw::cli::OpenclawCli;
 use crate::probe::ProbeResult;
 use crate::proxy::ProxyFacts;
@@ -34,6 +35,11 @@ pub struct Pipeline<'a> {
     pub quiet_progress: bool,
     /// OpenClaw's schema: the bundled one, or `--schema FILE`.
     pub schema: crate::schema::Schema,
+    /// The gateways found on this host, and which one reads the checked config.
+    pub scan: HostScan,
+    pub checked: Option<usize>,
+    /// What people should know about which config was chosen.
+    pub notes: Vec<String>,
 }
 
 /// The checks run again on what is on disk after `fix` wrote.
@@ -46,22 +52,28 @@ pub struct Rechecked {
 
 impl<'a> Pipeline<'a> {
     /// Discovers and loads the config (none with `--no-config`); its secrets join `redactor`.
+    /// With `scan`, the gateway reading it is found (`pick` forces one, for `check --all`),
+    /// and the gateway's own environment is the one the checks judge by.
     pub fn start(
         g: &GlobalArgs,
         env: &'a Env,
         selector: Selector,
         no_config: bool,
         redactor: &mut Redactor,
+        scan: HostScan,
+        pick: Option<usize>,
     ) -> Result<Pipeline<'a>> {
-        let discovered = if no_config {
-            no_config_discovered()
+        let (discovered, checked, notes) = if no_config {
+            (no_config_discovered(), None, Vec::new())
         } else {
             let flags = DiscoveryFlags {
                 config: g.config.clone(),
                 profile: g.profile.clone(),
                 state_dir: g.state_dir.clone(),
             };
-            crate::config::discovery::discover(&flags, env)?
+            let own = crate::config::discovery::discover(&flags, env)?;
+            let s = crate::host::select::select(own, &scan, pick);
+            (s.discovered, s.checked, s.notes)
         };
         let schema = match &g.schema {
             Some(path) => crate::schema::Schema::from_file(path)?,
@@ -71,14 +83,18 @@ impl<'a> Pipeline<'a> {
         if let Some(cfg) = &cfg {
             redactor.add_config(cfg);
         }
+        let gateway = checked.and_then(|i| scan.gateways.get(i));
+        // The gateway's environment is what it runs with; this user's is what it would have
+        // when started from this shell.
+        let base = gateway_env(gateway).unwrap_or_else(|| env.clone());
         let effective = match &cfg {
             Some(cfg) => crate::config::effective_env::effective(
-                env,
+                &base,
                 cfg,
                 &discovered.state_dir,
-                crate::config::discovery::home_dir(env).ok().as_deref(),
+                crate::config::discovery::home_dir(&base).ok().as_deref(),
             ),
-            None => env.clone(),
+            None => base,
         };
         redactor.add_env(&effective);
         let openclaw = OpenclawCli::new(
@@ -98,7 +114,15 @@ impl<'a> Pipeline<'a> {
             no_config,
             quiet_progress: g.quiet || g.format == crate::cli::OutputFormat::Json,
             schema,
+            scan,
+            checked,
+            notes,
         })
+    }
+
+    /// The gateway of this host that reads the checked config.
+    pub fn gateway(&self) -> Option<&FoundGateway> {
+        self.checked.and_then(|i| self.scan.gateways.get(i))
     }
 
     /// The facts `check` looks at (probes, devices, logs, proxy files).
@@ -111,6 +135,8 @@ impl<'a> Pipeline<'a> {
                 env: &self.env,
                 openclaw: &self.openclaw,
                 quiet_progress: self.quiet_progress,
+                scan: self.scan.skipped.is_none().then_some(&self.scan),
+                checked: self.checked,
             },
             redactor,
         )
@@ -129,7 +155,7 @@ impl<'a> Pipeline<'a> {
                     .ok()
                     .as_deref(),
                 &self.discovered.state_dir,
-                self.process_env.raw("PATH"),
+                self.env.raw("PATH"),
             )
         });
         let (mut checks, mut findings) = crate::checks::run(&Facts {
@@ -148,6 +174,10 @@ impl<'a> Pipeline<'a> {
             not_gathered: &gathered.not_gathered,
             schema: Some(&self.schema),
             host: host.as_ref(),
+            scan: self.scan.skipped.is_none().then_some(&self.scan),
+            gateway: self.gateway(),
+            client_env: self.process_env,
+            config_changed: cfg.and_then(config_changed),
         });
         self.selector
             .apply(&mut checks, &mut findings, self.no_config);
@@ -277,6 +307,27 @@ impl<'a> Pipeline<'a> {
             includes: cfg.docs[1..].iter().map(|d| d.path.clone()).collect(),
         }
     }
+}
+
+/// The environment of a gateway found running or in a unit (not a profile of this user's).
+fn gateway_env(g: Option<&FoundGateway>) -> Option<Env> {
+    let g = g?;
+    match g.env_source {
+        EnvSource::Process | EnvSource::Unit => g.env.clone(),
+        _ => None,
+    }
+}
+
+/// The newest modification time of the config's files, and that file.
+fn config_changed(cfg: &ConfigSet) -> Option<(u64, std::path::PathBuf)> {
+    cfg.docs
+        .iter()
+        .filter_map(|d| {
+            let m = std::fs::metadata(&d.path).ok()?.modified().ok()?;
+            let ms = m.duration_since(std::time::UNIX_EPOCH).ok()?.as_millis() as u64;
+            Some((ms, d.path.clone()))
+        })
+        .max_by_key(|(ms, _)| *ms)
 }
 
 fn no_config_discovered() -> Discovered {

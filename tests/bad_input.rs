@@ -234,6 +234,11 @@ fn missing_directory_and_unreadable_config() {
     let out = common::run::bare()
         .args(["check"])
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .env("OPENCLAW_CONFIG_PATH", "~/missing.json")
         .output()
@@ -264,6 +269,11 @@ fn permission_denied() {
         .args(["check", "--config"])
         .arg(&path)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .output()
         .expect("setpriv (util-linux) runs");
@@ -405,6 +415,11 @@ fn read_only_directory() {
         .args(["fix", "--apply", "--config"])
         .arg(&path)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .output()
         .unwrap();

@@ -11,6 +11,11 @@ fn cmd(dir: &Path) -> assert_cmd::Command {
     let mut c = common::run::bare();
     c.current_dir(dir)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir)
         .env("LC_ALL", "C.UTF-8");
     c

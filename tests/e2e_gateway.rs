@@ -141,6 +141,11 @@ fn scenarios(bin_path: &Path, modern: bool, summary: &mut Vec<String>) {
             ])
             .current_dir(empty.path())
             .env_clear()
+            // A host with no gateway: what runs on this machine must not change the result.
+            .env(
+                "OPENCLAW_DOCTOR_HOST_ROOT",
+                "/nonexistent/openclaw-doctor-test-host",
+            )
             .env("HOME", empty.path())
             .env("CI_TOKEN", TOKEN)
             .output()
@@ -476,6 +481,11 @@ fn yunohost_style_proxy_is_diagnosed_and_repaired() {
         ])
         .arg(gw.config_path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", gw.dir.path())
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .output()

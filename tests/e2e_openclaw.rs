@@ -32,6 +32,11 @@ fn validate_env(dir: &Path, env: &[(String, String)]) -> Verdict {
     let mut cmd = Command::new(openclaw());
     cmd.args(["config", "validate", "--json"])
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", dir)
         .env("OPENCLAW_STATE_DIR", dir.join("state"))
@@ -106,6 +111,11 @@ fn doctor_findings(dir: &Path, env: &[(String, String)]) -> (serde_json::Value, 
     cmd.args(["check", "--offline", "--format", "json", "--config"])
         .arg(dir.join("openclaw.json"))
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir);
     for (k, v) in env {
         cmd.env(k, v);

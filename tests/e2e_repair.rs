@@ -81,6 +81,11 @@ fn doctor_json(gw: &Gateway, args: &[&str]) -> (Value, String) {
         .arg("--config")
         .arg(gw.config_path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", gw.dir.path())
         .env("OPENCLAW_STATE_DIR", gw.dir.path().join("state"))
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -339,6 +344,11 @@ fn one_command_fixes_restarts_and_approves() {
         .arg("--config")
         .arg(gw.config_path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", &dir)
         .env("OPENCLAW_STATE_DIR", dir.join("state"))
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -313,6 +313,11 @@ fn without_a_cli_the_pairing_files_are_read_and_the_report_says_so() {
         .arg(&missing)
         .current_dir(s.dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", s.dir.path())
         .output()
         .unwrap();

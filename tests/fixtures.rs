@@ -105,6 +105,11 @@ fn run_case(case: &Case, overwrite: bool) -> Result<(), String> {
         .args(&args)
         .current_dir(&root)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", &root)
         .env("LC_ALL", "C.UTF-8")

@@ -36,6 +36,11 @@ fn check(dir: &Path, log: &Path, since: &str, extra_config: &str) -> Value {
         .arg(log)
         .current_dir(dir)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir)
         .output()
         .unwrap();

@@ -89,6 +89,11 @@ fn probe(url: &str) -> serde_json::Value {
         ])
         .current_dir(dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .env("T", TOKEN)
         .output()

@@ -215,6 +215,11 @@ fn probe(addr: SocketAddr, timeout: &str) -> (Value, Duration) {
         ])
         .current_dir(dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .output()
         .unwrap();
@@ -393,6 +398,11 @@ fn probe_urls(urls: &[String], timeout: &str) -> (Value, Duration) {
         .args(&args)
         .current_dir(dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .output()
         .unwrap();
@@ -468,6 +478,11 @@ fn external_urls_are_bounded() {
         ])
         .current_dir(dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path());
         for i in 0..n {
             cmd.args(["--url", &format!("ws://127.0.0.1:{port}/{i}")]);
@@ -515,6 +530,11 @@ fn check_config(config: &str) -> Value {
         ])
         .current_dir(dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .output()
         .unwrap();

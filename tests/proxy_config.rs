@@ -266,6 +266,11 @@ fn a_patch_that_nginx_rejects_is_rolled_back() {
         ])
         .current_dir(dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .output()
@@ -509,6 +514,11 @@ fn without_a_config_the_proxy_checks_are_skipped_not_passed() {
         .args(["--proxy-config", main.to_str().unwrap()])
         .current_dir(dir.path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir.path())
         .output()
         .unwrap();
@@ -592,6 +602,11 @@ fn apply_proxy(
         .args(extra)
         .current_dir(dir)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir)
         .env("PATH", path)
         .output()

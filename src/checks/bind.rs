@@ -198,6 +198,10 @@ mod tests {
             not_gathered: &[],
             schema: None,
             host: None,
+            scan: None,
+            gateway: None,
+            client_env: &env,
+            config_changed: None,
         });
         findings
             .iter()

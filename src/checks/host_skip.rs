@@ -2,7 +2,52 @@
 //! this host and the facts it looks at were read.
 
 use super::Facts;
+use crate::host::gateways::EnvSource;
+use crate::host::procfs::Access;
 
-pub(super) fn why_not_run(_id: &str, _facts: &Facts) -> Option<String> {
-    Some("the host was not scanned".into())
+pub(super) fn why_not_run(id: &str, facts: &Facts) -> Option<String> {
+    if facts.config.is_none() {
+        return Some("no config".into());
+    }
+    let Some(scan) = facts.scan else {
+        return Some("the host was not scanned".into());
+    };
+    let Some(g) = facts.gateway else {
+        let unreadable = if scan.notes.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", scan.notes.join("; "))
+        };
+        return Some(format!(
+            "no gateway process or service unit of this config was found on this host{unreadable}"
+        ));
+    };
+    let user = g.user.clone().unwrap_or_else(|| "its user".into());
+    let sockets = match g.process.as_ref().map(|p| &p.listening) {
+        None => Some("the gateway is not running: no sockets to compare".to_string()),
+        Some(Access::Denied) => Some(format!(
+            "the gateway's sockets cannot be read: run as root or as {user}"
+        )),
+        Some(Access::Gone) => Some("the gateway ended while it was read".into()),
+        Some(Access::Read(l)) if l.is_empty() => {
+            Some("the gateway listens on nothing yet (starting?)".into())
+        }
+        Some(Access::Read(_)) => None,
+    };
+    match id {
+        "host.port_override" if g.port_arg().is_none() => sockets,
+        "host.bind_mismatch" | "host.container_loopback" => sockets,
+        "host.env_ignored" | "host.token_env" => match &g.env_source {
+            EnvSource::Process | EnvSource::Unit => None,
+            EnvSource::Doctor => Some("a profile of this user: no environment of its own".into()),
+            EnvSource::Unknown(why) => Some(why.clone()),
+        },
+        "host.env_file_missing" if g.unit.is_none() => {
+            Some("the gateway is not run by a systemd unit".into())
+        }
+        "host.restart_pending" if g.started_at_ms.is_none() => {
+            Some("the gateway is not running".into())
+        }
+        _ => None,
+    }
 }

@@ -6,10 +6,12 @@ mod auth;
 mod bind;
 mod catalog;
 mod catalog_host;
-mod host_skip;
 mod catalog_logs;
 mod config;
 mod devices;
+mod host;
+mod host_env;
+mod host_skip;
 mod log_rules;
 mod logs;
 mod probes;
@@ -68,6 +70,14 @@ pub struct Facts<'a> {
     pub schema: Option<&'a crate::schema::Schema>,
     /// This host, as far as the gateway's start depends on it.
     pub host: Option<&'a crate::host::HostFacts>,
+    /// The gateways found on this host (`None`: not scanned; `not_gathered` says why).
+    pub scan: Option<&'a crate::host::gateways::HostScan>,
+    /// The one of them this config belongs to.
+    pub gateway: Option<&'a crate::host::gateways::FoundGateway>,
+    /// This user's own environment: what the `openclaw` commands run from here send and dial.
+    pub client_env: &'a Env,
+    /// The newest modification of the config's files (ms since the epoch), and that file.
+    pub config_changed: Option<(u64, PathBuf)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -195,6 +205,48 @@ fn running_version(probes: Option<&[ProbeResult]>, schema: &crate::schema::Schem
         .unwrap_or_default()
 }
 
+/// The host checks, when the gateway of this config was found on this host.
+fn host_checks(
+    facts: &Facts,
+    view: &crate::config::view::GatewayView,
+    findings: &mut Vec<Finding>,
+) {
+    if let (Some(scan), Some(gateway)) = (facts.scan, facts.gateway) {
+        host::check(
+            &host::HostView {
+                scan,
+                gateway,
+                view,
+                client_env: facts.client_env,
+                version: gateway_version(facts.probes, view),
+                config_changed: facts.config_changed.clone(),
+            },
+            findings,
+        );
+    }
+}
+
+/// The version of the gateway itself: its hello-ok's (2026.2.x says "dev"), else the config's
+/// `meta.lastTouchedVersion`; `None` when neither tells.
+fn gateway_version(
+    probes: Option<&[ProbeResult]>,
+    view: &crate::config::view::GatewayView,
+) -> Option<(u32, u32, u32)> {
+    probes
+        .into_iter()
+        .flatten()
+        .filter(|p| p.target == crate::probe::Side::Local && !p.deep)
+        .find_map(|p| {
+            p.server_version
+                .as_deref()
+                .and_then(crate::openclaw::version::parse)
+        })
+        .or_else(|| {
+            view.string("meta.lastTouchedVersion")
+                .and_then(|(v, _)| crate::openclaw::version::parse(&v))
+        })
+}
+
 /// The start-up guards as findings: "the gateway will refuse to start", in OpenClaw's words.
 fn startup_findings(
     cfg: &ConfigSet,
@@ -319,6 +371,9 @@ pub fn run(facts: &Facts) -> (Vec<CheckResult>, Vec<Finding>) {
     }
     let running = facts.schema.map(|s| running_version(facts.probes, s));
     attribution::check(view.as_ref(), running.as_deref(), &mut findings);
+    if let Some(view) = &view {
+        host_checks(facts, view, &mut findings);
+    }
     if let Some((logs, window)) = facts.logs {
         logs::check(logs, window, &mut findings);
     }

@@ -73,6 +73,16 @@ impl Env {
         Env { vars }
     }
 
+    /// Every variable, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.vars.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Forgets a variable.
+    pub fn remove(&mut self, name: &str) {
+        self.vars.remove(name);
+    }
+
     /// A variable as set, empty or not.
     pub fn raw(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)

@@ -4,14 +4,25 @@
 
 use crate::config::{ConfigSet, Discovered, Env};
 use crate::error::{Error, Result};
+use crate::host::gateways::{FoundGateway, HostScan};
 use crate::openclaw::log::location::{self, LogLocation, Writer};
+use std::path::PathBuf;
+
+/// The log to read: who writes it, and (when other gateways of this host write the same file)
+/// the port whose lines are the checked gateway's.
+pub struct LogTarget {
+    pub writer: Writer,
+    pub port: Option<u16>,
+    pub shared_with: Vec<String>,
+}
 
 /// Scans the gateway log for the last `since`.
 pub fn logs(
     named: &[std::path::PathBuf],
-    writer: &Writer,
+    target: &LogTarget,
     since: std::time::Duration,
 ) -> crate::openclaw::log::LogEvidence {
+    let writer = &target.writer;
     let since_ms = super::now_ms().saturating_sub(since.as_millis() as u64);
     let locations: Vec<LogLocation> = if named.is_empty() {
         vec![location::locate(writer)]
@@ -26,31 +37,102 @@ pub fn logs(
             .collect()
     };
     let files = crate::openclaw::log::log_files(&locations, since_ms);
-    let mut ev = crate::openclaw::log::scan(&files, since_ms, crate::openclaw::log::MAX_LOG_BYTES);
+    let shared = named.is_empty() && !target.shared_with.is_empty();
+    let port = if shared { target.port } else { None };
+    let mut ev = crate::openclaw::log::scan_for_port(
+        &files,
+        since_ms,
+        crate::openclaw::log::MAX_LOG_BYTES,
+        port,
+    );
     ev.locations = locations;
+    if shared {
+        ev.shared_with = target.shared_with.clone();
+    }
     ev
 }
 
-/// The log writer a config describes when no running gateway is known: this user, the
-/// profile discovered, `TMPDIR` and `logging.file` as the gateway would read them.
-pub fn log_writer(cfg: Option<&ConfigSet>, discovered: &Discovered, env: &Env) -> Writer {
-    let configured = cfg.and_then(|c| {
-        let merged = c.merged(env);
-        let file = merged
-            .value
-            .pointer("/logging/file")?
-            .as_str()?
-            .trim()
-            .to_string();
-        (!file.is_empty()).then(|| std::path::PathBuf::from(file))
-    });
+/// The log of the gateway being checked: the found gateway's (its user, its `/tmp`, its
+/// profile) or, with none found, the one a gateway of this user would write.
+pub fn log_target(
+    cfg: Option<&ConfigSet>,
+    discovered: &Discovered,
+    env: &Env,
+    scan: Option<&HostScan>,
+    checked: Option<usize>,
+) -> LogTarget {
+    let configured = configured_log(cfg, env);
+    let gateway = checked.and_then(|i| scan?.gateways.get(i));
+    let writer = match gateway {
+        Some(g) => gateway_writer(g, discovered, configured),
+        None => Writer {
+            uid: None,
+            tmpdir: env.get("TMPDIR").map(str::to_string),
+            profile: discovered.profile.clone(),
+            configured,
+            root: None,
+            who: "this user".into(),
+        },
+    };
+    let mine = location::locate(&writer);
+    let mut shared_with = Vec::new();
+    for (i, g) in scan.iter().flat_map(|s| s.gateways.iter().enumerate()) {
+        if Some(i) == checked || !g.running() {
+            continue;
+        }
+        let theirs = location::locate(&gateway_writer(g, discovered, None));
+        if theirs.path == mine.path && theirs.family == mine.family {
+            shared_with.push(g.label());
+        }
+    }
+    LogTarget {
+        writer,
+        port: discovered.listen_port,
+        shared_with,
+    }
+}
+
+/// `logging.file` of the config, as the gateway reads it.
+fn configured_log(cfg: Option<&ConfigSet>, env: &Env) -> Option<PathBuf> {
+    let merged = cfg?.merged(env);
+    let file = merged
+        .value
+        .pointer("/logging/file")?
+        .as_str()?
+        .trim()
+        .to_string();
+    (!file.is_empty()).then(|| PathBuf::from(file))
+}
+
+/// Who a found gateway is, as far as its log goes.
+fn gateway_writer(
+    g: &FoundGateway,
+    discovered: &Discovered,
+    configured: Option<PathBuf>,
+) -> Writer {
+    let who = match (&g.user, g.uid) {
+        (Some(u), Some(uid)) => format!("user {u} (uid {uid})"),
+        (None, Some(uid)) => format!("uid {uid}"),
+        _ => "its user".into(),
+    };
+    let private_tmp = g.unit.as_ref().is_some_and(|u| u.private_tmp) && !g.running();
+    let who = if private_tmp {
+        format!(
+            "{who}; its unit has PrivateTmp=, so its log lives in a private /tmp only while it runs"
+        )
+    } else {
+        who
+    };
     Writer {
-        uid: None,
-        tmpdir: env.get("TMPDIR").map(str::to_string),
-        profile: discovered.profile.clone(),
+        uid: g.uid,
+        tmpdir: g.var("TMPDIR").map(str::to_string),
+        profile: g
+            .var("OPENCLAW_PROFILE")
+            .map(str::to_string)
+            .or_else(|| discovered.profile.clone()),
         configured,
-        root: None,
-        who: "this user".into(),
+        root: g.process.as_ref().and(g.prefix.clone()),
+        who,
     }
 }
 

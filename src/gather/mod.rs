@@ -13,7 +13,7 @@ use std::io::IsTerminal;
 
 mod logs;
 use logs::refuse_utf16_log;
-pub use logs::{log_writer, logs, window_words};
+pub use logs::{LogTarget, log_target, logs, window_words};
 
 /// The most external URLs one run probes (all of them concurrently).
 pub const MAX_EXTERNAL_URLS: usize = 16;
@@ -40,6 +40,9 @@ pub struct Context<'a> {
     pub env: &'a Env,
     pub openclaw: &'a OpenclawCli,
     pub quiet_progress: bool,
+    /// The gateways of this host, and which one reads the config.
+    pub scan: Option<&'a crate::host::gateways::HostScan>,
+    pub checked: Option<usize>,
 }
 
 impl Gathered {
@@ -137,8 +140,8 @@ pub fn for_check(
         g.not_gathered
             .push(("logs", "--offline (name a log with --log)".into()));
     } else {
-        let writer = log_writer(ctx.cfg, ctx.discovered, ctx.env);
-        g.logs = Some(logs(&args.log, &writer, args.since));
+        let target = log_target(ctx.cfg, ctx.discovered, ctx.env, ctx.scan, ctx.checked);
+        g.logs = Some(logs(&args.log, &target, args.since));
         g.log_window = window_words(args.since);
     }
     Ok(g)

@@ -9,8 +9,12 @@
 //! found by joining them (`gateways`). Every read goes through a `HostRoot` (`root`), so tests
 //! can lay out a host tree.
 
+pub mod gateway_config;
+pub mod gateways;
+pub mod lock;
 pub mod procfs;
 pub mod root;
+pub mod select;
 pub mod sockets;
 pub mod unit_syntax;
 pub mod units;

@@ -25,11 +25,12 @@ pub fn render(report: &Report) -> String {
         "exit_code": report.exit_code(),
         "fail_on": report.fail_on.name(),
         "config": config,
+        "gateway": report.gateway,
         "checks": report.checks,
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "probes": report.probes,
         "log": report.logs.as_ref().map(|l| json!({
-            "locations": l.locations, "files": l.files, "lines": l.lines, "malformed": l.malformed, "bytes": l.bytes, "truncated": l.truncated,
+            "locations": l.locations, "files": l.files, "shared_with": l.shared_with, "port": l.port, "other_port_lines": l.other_port_lines, "lines": l.lines, "malformed": l.malformed, "bytes": l.bytes, "truncated": l.truncated,
             "starts": l.starts, "last_start": l.last_start, "refusals": l.refusals, "config_invalid": l.config_invalid,
         })),
         "log_evidence": report.logs.as_ref().map(|l| {

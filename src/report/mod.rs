@@ -46,11 +46,66 @@ impl Summary {
     }
 }
 
+/// The gateway of this host that reads the checked config (#13).
+#[derive(Debug, Clone, Serialize)]
+pub struct GatewayInfo {
+    /// A short name: the unit, else `pid N`, else the profile.
+    pub name: String,
+    /// For people: "pid 812 (user openclaw, unit openclaw.service)".
+    pub label: String,
+    pub running: bool,
+    pub pid: Option<u32>,
+    pub user: Option<String>,
+    pub unit: Option<String>,
+    /// `system` or `user`.
+    pub unit_scope: Option<&'static str>,
+    pub unit_file: Option<PathBuf>,
+    /// Where it listens (all its TCP sockets).
+    pub listening: Vec<String>,
+    /// Its WebSocket port, as found (lock file, socket) or set (`--port` in its unit).
+    pub port: Option<u16>,
+    /// Where its environment was read: `process`, `unit`, `this user`, `unknown`.
+    pub environment: &'static str,
+    /// The lock file it holds, which recorded its config.
+    pub lock_file: Option<PathBuf>,
+}
+
+impl GatewayInfo {
+    pub fn of(g: &crate::host::gateways::FoundGateway) -> GatewayInfo {
+        use crate::host::gateways::EnvSource;
+        use crate::host::units::Scope;
+        GatewayInfo {
+            name: g.name(),
+            label: g.label(),
+            running: g.running(),
+            pid: g.pid(),
+            user: g.user.clone(),
+            unit: g.unit.as_ref().map(|u| u.name.clone()),
+            unit_scope: g.unit.as_ref().map(|u| match u.scope {
+                Scope::System => "system",
+                Scope::User { .. } => "user",
+            }),
+            unit_file: g.unit.as_ref().map(|u| u.path.clone()),
+            listening: g.listening().iter().map(|a| a.to_string()).collect(),
+            port: g.listen_port().or_else(|| g.port_arg().map(|(p, _)| p)),
+            environment: match g.env_source {
+                EnvSource::Process => "process",
+                EnvSource::Unit => "unit",
+                EnvSource::Doctor => "this user",
+                EnvSource::Unknown(_) => "unknown",
+            },
+            lock_file: g.lock.as_ref().map(|l| l.file.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Report {
     pub command: &'static str,
     pub discovered: Discovered,
     pub config: Option<ConfigInfo>,
+    /// The gateway of this host that reads the config, when one was found.
+    pub gateway: Option<GatewayInfo>,
     pub checks: Vec<CheckResult>,
     pub findings: Vec<Finding>,
     pub fix: Option<FixOutcome>,

@@ -89,6 +89,7 @@ fn header(report: &Report, opts: &TextOptions, out: &mut String) {
             for include in &c.includes {
                 let _ = writeln!(out, "  includes {}", include.display());
             }
+            gateway_line(report, out);
             log_lines(report, out);
         }
         None => {
@@ -110,6 +111,19 @@ fn header(report: &Report, opts: &TextOptions, out: &mut String) {
         }
     }
     out.push('\n');
+}
+
+/// The gateway of this host that reads the config: where it listens.
+fn gateway_line(report: &Report, out: &mut String) {
+    let Some(g) = &report.gateway else {
+        return;
+    };
+    let listening = if g.listening.is_empty() {
+        String::new()
+    } else {
+        format!(", listening on {}", g.listening.join(", "))
+    };
+    let _ = writeln!(out, "  gateway {}{listening}", g.label);
 }
 
 /// The log read, and why that one ("the default for user openclaw (uid 999)").
@@ -136,6 +150,17 @@ fn log_lines(report: &Report, out: &mut String) {
                 .join(", "),
         };
         let _ = writeln!(out, "  log {shown} ({})", at.why);
+    }
+    if !logs.shared_with.is_empty() {
+        let port = logs
+            .port
+            .map(|p| format!("only lines of port {p} counted, {} of other ports skipped; lines naming no port cannot be told apart", logs.other_port_lines))
+            .unwrap_or_else(|| "its lines cannot be told apart".into());
+        let _ = writeln!(
+            out,
+            "  the log is shared with {}: {port}",
+            logs.shared_with.join("; ")
+        );
     }
 }
 

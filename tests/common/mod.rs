@@ -282,6 +282,11 @@ pub fn doctor_with_config(
         .arg("--config")
         .arg(config)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", gw.dir.path())
         .env("OPENCLAW_STATE_DIR", gw.dir.path().join("state"))
         .env("PATH", std::env::var("PATH").unwrap_or_default());
@@ -364,6 +369,11 @@ pub fn doctor_text(gw: &Gateway, args: &[&str]) -> String {
         .arg("--config")
         .arg(gw.config_path())
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", gw.dir.path())
         .env("OPENCLAW_STATE_DIR", gw.dir.path().join("state"))
         .output()

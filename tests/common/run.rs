@@ -12,6 +12,11 @@ pub fn isolated(dir: &Path) -> assert_cmd::Command {
     let mut cmd = bare();
     cmd.current_dir(dir)
         .env_clear()
+        // A host with no gateway: what runs on this machine must not change the result.
+        .env(
+            "OPENCLAW_DOCTOR_HOST_ROOT",
+            "/nonexistent/openclaw-doctor-test-host",
+        )
         .env("HOME", dir)
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("OPENCLAW_DOCTOR_CONTAINER", "no")

@@ -76,6 +76,12 @@ pub struct LogEvidence {
     /// Gateway starts seen (`gateway ready`, `listening on ws://…`) and the last one's time.
     pub starts: u64,
     pub last_start: Option<String>,
+    /// Other gateways of this host that write the same log file (their labels).
+    pub shared_with: Vec<String>,
+    /// With a shared log, only lines of the checked gateway's port are counted: lines naming
+    /// another port were skipped (those naming none cannot be told apart).
+    pub port: Option<u16>,
+    pub other_port_lines: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -168,8 +174,21 @@ static MARKERS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
     });
 
 pub fn scan(files: &[PathBuf], since_ms: u64, max_bytes: u64) -> LogEvidence {
+    scan_for_port(files, since_ms, max_bytes, None)
+}
+
+/// `scan`, keeping only the lines of the gateway listening on `port` where a line names the
+/// server side of its connection (`peer=client->127.0.0.1:PORT`, `listening on ws://…:PORT`):
+/// several gateways of one user write one default log.
+pub fn scan_for_port(
+    files: &[PathBuf],
+    since_ms: u64,
+    max_bytes: u64,
+    port: Option<u16>,
+) -> LogEvidence {
     let mut ev = LogEvidence {
         files: files.to_vec(),
+        port,
         ..Default::default()
     };
     let mut classifier = classify::Classifier::default();
@@ -262,16 +281,53 @@ fn scan_file(
             Some(t) if t < since_ms => continue,
             Some(_) => {}
         }
-        classifier.line(&record::Record::of(&v), &time, ev);
+        let rec = record::Record::of(&v);
+        if let Some(port) = ev.port
+            && server_port(&rec.text).is_some_and(|p| p != port)
+        {
+            ev.other_port_lines += 1;
+            continue;
+        }
+        classifier.line(&rec, &time, ev);
     }
     if ev.bytes >= max_bytes {
         ev.truncated = true;
     }
 }
 
+/// The gateway's own port in a line: the server side of `peer=CLIENT->ADDR:PORT`, or the
+/// port of `listening on ws://ADDR:PORT` (2026.2.x).
+fn server_port(text: &str) -> Option<u16> {
+    let digits = |s: &str| -> Option<u16> {
+        let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        s[..end].parse().ok()
+    };
+    if let Some(i) = text.find(" peer=") {
+        let peer = &text[i + 6..];
+        let peer = &peer[..peer.find(' ').unwrap_or(peer.len())];
+        let server = peer.split_once("->")?.1;
+        return digits(&server[server.rfind(':')? + 1..]);
+    }
+    let rest = &text[text.find("listening on ws://")? + 18..];
+    let authority = &rest[..rest.find([',', ' ', '/']).unwrap_or(rest.len())];
+    digits(&authority[authority.rfind(':')? + 1..])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_server_port_of_a_line() {
+        let closed = "closed before connect conn=x peer=127.0.0.1:47664->127.0.0.1:47429 remote=127.0.0.1 code=1008";
+        assert_eq!(server_port(closed), Some(47429));
+        let v6 = "unauthorized conn=x peer=[::1]:5000->[::1]:18789 remote=::1";
+        assert_eq!(server_port(v6), Some(18789));
+        let listening = "listening on ws://127.0.0.1:18852, ws://[::1]:18852 (PID 10878)";
+        assert_eq!(server_port(listening), Some(18852));
+        assert_eq!(server_port("http server listening (14 plugins)"), None);
+        assert_eq!(server_port("peer=garbage"), None);
+    }
 
     #[test]
     fn times() {
