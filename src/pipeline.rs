@@ -104,6 +104,18 @@ impl<'a> Pipeline<'a> {
             discovered.profile.as_deref(),
             g.openclaw_timeout,
         );
+        let openclaw = match gateway.and_then(|gw| Some((gw.uid?, gw))) {
+            Some((uid, gw)) => {
+                let users = crate::host::users::Users::read(&crate::host::HostRoot::from_env(env));
+                let gid = users.by_uid(uid).map(|u| u.gid).unwrap_or(uid);
+                let home = gw
+                    .var("HOME")
+                    .map(std::path::PathBuf::from)
+                    .or_else(|| users.by_uid(uid).map(|u| u.home.clone()));
+                openclaw.as_user(uid, gid, home.as_deref())
+            }
+            None => openclaw,
+        };
         Ok(Pipeline {
             process_env: env,
             env: effective,
@@ -148,6 +160,18 @@ impl<'a> Pipeline<'a> {
         cfg: Option<&ConfigSet>,
         gathered: &Gathered,
     ) -> (Vec<CheckResult>, Vec<Finding>) {
+        self.check_on(cfg, gathered, &self.scan, self.checked, &self.discovered)
+    }
+
+    /// `check`, on a host as scanned at some moment (after a restart, another one).
+    fn check_on(
+        &self,
+        cfg: Option<&ConfigSet>,
+        gathered: &Gathered,
+        scan: &HostScan,
+        checked: Option<usize>,
+        discovered: &Discovered,
+    ) -> (Vec<CheckResult>, Vec<Finding>) {
         let host = cfg.map(|c| {
             crate::host::gather(
                 &c.merged(&self.env).value,
@@ -159,7 +183,7 @@ impl<'a> Pipeline<'a> {
             )
         });
         let (mut checks, mut findings) = crate::checks::run(&Facts {
-            discovered: &self.discovered,
+            discovered,
             config: cfg,
             env: &self.env,
             probes: gathered.probes.as_deref(),
@@ -174,8 +198,8 @@ impl<'a> Pipeline<'a> {
             not_gathered: &gathered.not_gathered,
             schema: Some(&self.schema),
             host: host.as_ref(),
-            scan: self.scan.skipped.is_none().then_some(&self.scan),
-            gateway: self.gateway(),
+            scan: scan.skipped.is_none().then_some(scan),
+            gateway: checked.and_then(|i| scan.gateways.get(i)),
             client_env: self.process_env,
             config_changed: cfg.and_then(config_changed),
         });
@@ -230,13 +254,30 @@ impl<'a> Pipeline<'a> {
         redactor: &mut Redactor,
     ) -> Result<Rechecked> {
         let mut gathered = Gathered::for_fix();
+        // After a restart the gateway is another process (or boot): the host is read again.
+        let (scan, checked, discovered) = match probe {
+            Some(_) if self.scan.skipped.is_none() => {
+                let fresh = crate::host::gateways::scan(
+                    &crate::host::HostRoot::from_env(self.process_env),
+                    self.process_env,
+                    false,
+                );
+                let checked = fresh.reading(&cfg.main().path);
+                let mut d = self.discovered.clone();
+                d.listen_port = checked
+                    .and_then(|i| fresh.gateways[i].listen_port())
+                    .or(d.listen_port);
+                (fresh, checked, d)
+            }
+            _ => (self.scan.clone(), self.checked, self.discovered.clone()),
+        };
         if let Some(args) = probe {
             gathered.not_gathered.retain(|(area, _)| *area != "probes");
             let probes = gather::probes(
                 args,
                 false,
                 Some(&cfg),
-                &self.discovered,
+                &discovered,
                 &self.env,
                 redactor,
                 self.quiet_progress,
@@ -245,7 +286,7 @@ impl<'a> Pipeline<'a> {
             gathered.insecure = args.insecure;
             gathered.probes = Some(probes);
         }
-        let (checks, findings) = self.check(Some(&cfg), &gathered);
+        let (checks, findings) = self.check_on(Some(&cfg), &gathered, &scan, checked, &discovered);
         Ok(Rechecked {
             cfg,
             checks,
@@ -293,6 +334,8 @@ impl<'a> Pipeline<'a> {
             openclaw: &self.openclaw,
             discovered: &self.discovered,
             quiet_progress: self.quiet_progress,
+            gateway: self.gateway(),
+            root: crate::host::HostRoot::from_env(self.process_env),
         }
     }
 

@@ -369,7 +369,7 @@ fn a_restart_that_fails_or_never_comes_back_is_reported() {
     );
     assert_eq!(code, Some(1), "{report:#}");
     assert!(
-        stderr.contains("restarting the gateway:"),
+        stderr.contains("restarting the gateway (openclaw gateway restart):"),
         "the command is shown first: {stderr}"
     );
     let restart = &report["fix"]["restart"];

@@ -212,10 +212,12 @@ pub fn scan(root: &HostRoot, doctor_env: &Env, profiles: bool) -> HostScan {
             })
         });
         let mut g = from_process(root, &users, process, unit, &mut out.notes);
-        g.started_at_ms = g
-            .process
-            .as_ref()
-            .and_then(|p| Some(boot? + p.start_ticks * 1000 / clock_ticks()));
+        // The lock file is written at every boot (an in-process restart keeps the process).
+        g.started_at_ms = g.lock.as_ref().and_then(|l| l.created_at_ms).or_else(|| {
+            g.process
+                .as_ref()
+                .and_then(|p| Some(boot? + p.start_ticks * 1000 / clock_ticks()))
+        });
         out.gateways.push(g);
     }
     for unit in units.into_iter().flatten() {
@@ -225,7 +227,34 @@ pub fn scan(root: &HostRoot, doctor_env: &Env, profiles: bool) -> HostScan {
         add_profiles(doctor_env, &mut out.gateways);
     }
     dedupe(&mut out.gateways);
+    if out.gateways.len() > 1 {
+        for g in &mut out.gateways {
+            g.port = port_of(g);
+        }
+    }
     out
+}
+
+/// The port a gateway uses (listening) or would use (its unit's `--port`, else its config's
+/// port as OpenClaw resolves it with the gateway's environment), and why: to compare gateways.
+fn port_of(g: &FoundGateway) -> Option<(u16, String)> {
+    if let Some(p) = g.listen_port() {
+        return Some((p, "listening".into()));
+    }
+    if let Some((p, at)) = g.port_arg() {
+        return Some((p, format!("--port in {at}")));
+    }
+    let path = g.config_path()?;
+    let cfg =
+        crate::config::ConfigSet::load(path, crate::config::document::MAX_CONFIG_BYTES).ok()?;
+    let env = g.env.clone().unwrap_or_default();
+    let profile = g.profile();
+    let view = crate::config::view::GatewayView::new(&cfg, &env, profile.as_deref());
+    if view.mode().as_deref() != Some("local") {
+        return None;
+    }
+    let (port, source) = view.port();
+    Some((port, format!("{source} in {}", path.display())))
 }
 
 fn from_process(

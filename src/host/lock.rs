@@ -19,6 +19,8 @@ pub struct LockInfo {
     pub config_path: Option<PathBuf>,
     pub state_dir: Option<PathBuf>,
     pub port: Option<u16>,
+    /// `createdAt`: rewritten at every boot, in-process restarts included (ms since the epoch).
+    pub created_at_ms: Option<u64>,
 }
 
 /// The lock file `pid` holds open, read through its descriptor (so a private `/tmp` or a
@@ -97,6 +99,10 @@ fn parse(path: &Path, pid: u32, target: &Path) -> Option<LockInfo> {
             .and_then(|p| p.as_u64())
             .and_then(|p| u16::try_from(p).ok())
             .filter(|p| *p > 0),
+        created_at_ms: value
+            .get("createdAt")
+            .and_then(|v| v.as_str())
+            .and_then(crate::openclaw::log::parse_time_ms),
     })
 }
 

@@ -15,6 +15,9 @@ pub struct OpenclawCli {
     pub program: PathBuf,
     pub env: Vec<(String, String)>,
     pub timeout: Duration,
+    /// Run as this user (uid, gid) when the doctor is root and the gateway is another user's:
+    /// the CLI must not leave root-owned files in that user's state dir.
+    pub run_as: Option<(u32, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,7 +94,22 @@ impl OpenclawCli {
             program: program.unwrap_or_else(|| PathBuf::from("openclaw")),
             env,
             timeout,
+            run_as: None,
         }
+    }
+
+    /// Runs the CLI as `uid`:`gid` with `home` (the gateway's user) when this process is root
+    /// and that user is not.
+    pub fn as_user(mut self, uid: u32, gid: u32, home: Option<&std::path::Path>) -> OpenclawCli {
+        // SAFETY: getuid(2) cannot fail and touches no memory.
+        let root = unsafe { libc::getuid() } == 0;
+        if root && uid != 0 {
+            self.run_as = Some((uid, gid));
+            if let Some(h) = home {
+                self.env.push(("HOME".to_string(), h.display().to_string()));
+            }
+        }
+        self
     }
 
     fn describe(&self, args: &[&str]) -> String {
@@ -107,8 +125,13 @@ impl OpenclawCli {
     }
 
     fn command(&self, args: &[&str]) -> Command {
+        use std::os::unix::process::CommandExt;
         let mut cmd = Command::new(&self.program);
         cmd.args(args).envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some((uid, gid)) = self.run_as {
+            // std drops root's supplementary groups when it changes the uid.
+            cmd.gid(gid).uid(uid);
+        }
         cmd
     }
 
@@ -231,6 +254,7 @@ mod tests {
             program: "false".into(),
             env: vec![],
             timeout: Duration::from_secs(2),
+            run_as: None,
         };
         assert!(matches!(
             cli.run(&[]),
@@ -240,6 +264,7 @@ mod tests {
             program: "sleep".into(),
             env: vec![],
             timeout: Duration::from_millis(200),
+            run_as: None,
         };
         assert!(matches!(cli.run(&["5"]), Err(CliError::Timeout { .. })));
     }

@@ -18,16 +18,55 @@ pub struct RepairContext<'a> {
     pub openclaw: &'a OpenclawCli,
     pub discovered: &'a Discovered,
     pub quiet_progress: bool,
+    /// The gateway of this host that reads the config, when one was found: restarted through
+    /// whatever runs it.
+    pub gateway: Option<&'a crate::host::gateways::FoundGateway>,
+    /// Where the host is read (to find the process that answers after the restart).
+    pub root: crate::host::HostRoot,
 }
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct RestartOutcome {
     pub command: String,
+    /// What runs the gateway, so what restarted it: `systemd system unit X`, `systemd user
+    /// unit X of U`, `openclaw gateway restart`, `--restart-cmd`.
+    pub manager: String,
     pub ok: bool,
     pub elapsed_ms: u64,
-    /// The local probe answered hello-ok again within --timeout.
+    /// A new gateway process (or boot) answered hello-ok within --timeout.
     pub came_back: bool,
+    /// The gateway before and after: pid and hello-ok's boot id (2026.9+) where known.
+    pub before: Incarnation,
+    pub after: Incarnation,
     pub detail: String,
+}
+
+/// One run of a gateway: its process and its boot (an in-process restart keeps the pid and
+/// changes the boot id).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Incarnation {
+    pub pid: Option<u32>,
+    #[serde(skip)]
+    pub start_ticks: Option<u64>,
+    pub boot_id: Option<String>,
+}
+
+impl Incarnation {
+    /// Whether `now` is another run than `self`: by boot id when both have one, else by
+    /// process (pid and start time); `None` when nothing tells. Nothing known before (the
+    /// gateway was down) means whatever answers now is new.
+    pub fn replaced_by(&self, now: &Incarnation) -> Option<bool> {
+        if let (Some(a), Some(b)) = (&self.boot_id, &now.boot_id) {
+            return Some(a != b);
+        }
+        if let (Some(a), Some(b)) = (self.pid, now.pid) {
+            return Some(a != b || self.start_ticks != now.start_ticks);
+        }
+        if self.pid.is_none() && self.boot_id.is_none() {
+            return Some(true);
+        }
+        None
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize)]

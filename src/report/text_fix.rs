@@ -153,8 +153,9 @@ pub(super) fn render_repair(r: &super::RepairOutcome, opts: &TextOptions, out: &
         };
         let _ = writeln!(
             out,
-            "{} restart: {} ({} ms): {}",
+            "{} restart ({}): {} ({} ms): {}",
             s.symbol(status),
+            restart.manager,
             restart.command,
             restart.elapsed_ms,
             if restart.came_back {
