@@ -23,5 +23,7 @@ cargo test --locked --test e2e_gateway -- --ignored --test-threads 2
 cargo test --locked --test e2e_repair -- --ignored --test-threads 2
 cargo test --locked --test e2e_oracle -- --ignored
 cargo test --locked --test e2e_attribution -- --ignored
+echo "== cargo test -- --ignored (the host: gateways as other users, --port, two at once, restarts through the CLI and systemctl)"
+cargo test --locked --test e2e_host -- --ignored --test-threads 1
 echo "== cargo test -- --ignored (network namespace: the token never leaves in clear text)"
 cargo test --locked --test netns_plaintext -- --ignored

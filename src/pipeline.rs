@@ -73,7 +73,9 @@ impl<'a> Pipeline<'a> {
             };
             let own = crate::config::discovery::discover(&flags, env)?;
             let s = crate::host::select::select(own, &scan, pick);
-            (s.discovered, s.checked, s.notes)
+            let mut notes = scan.notes.clone();
+            notes.extend(s.notes);
+            (s.discovered, s.checked, notes)
         };
         let schema = match &g.schema {
             Some(path) => crate::schema::Schema::from_file(path)?,

@@ -177,7 +177,12 @@ pub fn scan(root: &HostRoot, doctor_env: &Env, profiles: bool) -> HostScan {
         .iter()
         .map(|u| (u.name.clone(), u.uid, u.home.clone()))
         .collect();
-    let units = super::units::scan(root, &homes, &cgroup_units);
+    let units = super::units::scan_with_path(
+        root,
+        &homes,
+        &cgroup_units,
+        doctor_env.get("SYSTEMD_UNIT_PATH"),
+    );
     let mut out = HostScan {
         docker_proxies: procs.docker_proxies.clone(),
         processes: procs.processes,

@@ -183,9 +183,36 @@ pub fn scan(
     users: &[(String, u32, PathBuf)],
     extra_names: &[String],
 ) -> Vec<Unit> {
+    scan_with_path(root, users, extra_names, None)
+}
+
+/// `scan`, with the system manager's search path replaced as systemd does for
+/// `SYSTEMD_UNIT_PATH` (colon-separated; a trailing colon appends the usual directories).
+pub fn scan_with_path(
+    root: &HostRoot,
+    users: &[(String, u32, PathBuf)],
+    extra_names: &[String],
+    unit_path: Option<&str>,
+) -> Vec<Unit> {
     let mut lister = Lister::new(root);
     let mut out = Vec::new();
-    let system = search_dirs(None);
+    let system = match unit_path.filter(|p| !p.is_empty()) {
+        Some(p) => {
+            let mut dirs: Vec<SearchDir> = p
+                .split(':')
+                .filter(|d| d.starts_with('/'))
+                .map(|d| SearchDir {
+                    path: PathBuf::from(d),
+                    read_all: true,
+                })
+                .collect();
+            if p.ends_with(':') {
+                dirs.extend(search_dirs(None));
+            }
+            dirs
+        }
+        None => search_dirs(None),
+    };
     scan_scope(
         &mut lister,
         &Scope::System,

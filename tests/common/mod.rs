@@ -65,6 +65,15 @@ impl Drop for Proc {
 }
 
 impl Proc {
+    /// Owns `child` (started with `process_group(0)`): its group is killed on drop.
+    pub fn new(child: Child, name: &str, log: PathBuf) -> Proc {
+        Proc {
+            child,
+            name: name.to_string(),
+            log,
+        }
+    }
+
     pub fn log_tail(&self) -> String {
         let text = fs::read_to_string(&self.log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
