@@ -34,6 +34,8 @@ if [ "${GATEWAY:-0}" = 1 ]; then
     python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$port),1)" 2>/dev/null && break
     sleep 1
   done
+  # Let its start-up work (plugins, model catalog) finish: it shares the CPUs with the scan.
+  sleep "${SETTLE:-20}"
 fi
 for _ in $(seq "$extra"); do
   sleep 3600 &

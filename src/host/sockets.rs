@@ -1,6 +1,7 @@
-//! Listening TCP sockets: the table of a network namespace (`<proc>/<pid>/net/tcp{,6}`) and
-//! the socket inodes a process holds (`<proc>/<pid>/fd/*` → `socket:[N]`). Joining the two
-//! tells which addresses a process listens on.
+//! Listening TCP sockets: the table of a network namespace (our own from sock_diag, `diag`;
+//! another's, or a test tree's, from `<proc>/<pid>/net/tcp{,6}`) and the socket inodes a
+//! process holds (`<proc>/<pid>/fd/*` → `socket:[N]`). Joining the two tells which addresses a
+//! process listens on.
 
 use super::procfs::{Access, dir};
 use std::collections::HashMap;
