@@ -5,9 +5,18 @@
 use openclaw_doctor::host::HostRoot;
 use openclaw_doctor::host::procfs::scan;
 use openclaw_doctor::host::users::Users;
+use std::io::Write;
 use std::time::{Duration, Instant};
 
+/// A closed stdout (`| head -1`) ends the output quietly.
+macro_rules! say {
+    ($out:expr, $($arg:tt)*) => {
+        let _ = writeln!($out, $($arg)*);
+    };
+}
+
 fn main() {
+    let mut out = std::io::stdout().lock();
     let runs: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
@@ -25,7 +34,8 @@ fn main() {
     }
     times.sort_unstable();
     let Some(s) = last else { return };
-    println!(
+    say!(
+        out,
         "processes {}  runs {runs}  median {:.3} ms  min {:.3} ms  max {:.3} ms",
         s.processes,
         times[runs / 2].as_secs_f64() * 1e3,
@@ -34,21 +44,40 @@ fn main() {
     );
     let mut floor: Vec<Duration> = (0..runs).map(|_| comm_floor()).collect();
     floor.sort_unstable();
-    println!(
+    say!(
+        out,
         "floor (open+read+close of every /proc/N/comm, nothing else): median {:.3} ms",
         floor[runs / 2].as_secs_f64() * 1e3
     );
     for p in &s.gateways {
-        println!(
+        say!(
+            out,
             "gateway pid {} uid {} {:?} listening {:?} unit {:?} argv {:?}",
-            p.pid, p.uid, p.kind, p.listening, p.unit, p.argv
+            p.pid,
+            p.uid,
+            p.kind,
+            p.listening,
+            p.unit,
+            p.argv
         );
     }
     for d in &s.docker_proxies {
-        println!("docker-proxy pid {} {} -> {}", d.pid, d.host, d.container);
+        say!(
+            out,
+            "docker-proxy pid {} {} -> {}",
+            d.pid,
+            d.host,
+            d.container
+        );
     }
     for u in &s.unreadable {
-        println!("unreadable pid {} uid {}: {}", u.pid, u.uid, u.reason());
+        say!(
+            out,
+            "unreadable pid {} uid {}: {}",
+            u.pid,
+            u.uid,
+            u.reason()
+        );
     }
 }
 

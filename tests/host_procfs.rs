@@ -2,7 +2,10 @@
 //! test, told what to be by `HOST_PROCFS_ROLE`) through a link named `openclaw-gateway`, so
 //! the kernel gives the child the gateway's `comm` (`openclaw-gatewa`): a listening gateway, an
 //! idle titled process (a CLI command), and a scanner run as another user (`setpriv`) to see
-//! what a non-root doctor gets from a root-owned gateway.
+//! what a non-root doctor gets from a root-owned gateway. The `#[ignore]` tests start the real
+//! OpenClaw gateways (2026.9.6 and 2026.2.26, installed by `scripts/test.sh`).
+
+mod common;
 
 use openclaw_doctor::host::HostRoot;
 use openclaw_doctor::host::procfs::{Access, GatewayKind, ProcScan, Process, listeners_on, scan};
@@ -296,5 +299,77 @@ fn another_users_gateway_and_a_scan_by_another_user() {
     assert!(
         text.contains("PORT owners=0 unknown=true"),
         "root's socket cannot be attributed by nobody: {text}"
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: the real OpenClaw 2026.9.6 (OPENCLAW_E2E_BIN, scripts/test.sh)"]
+fn the_real_2026_9_gateway_is_its_titled_process() {
+    let gw = common::start_gateway(&common::bin("OPENCLAW_E2E_BIN"), true);
+    let pid = gw.proc.child.id();
+    let s = scan_here();
+    let p = find(&s, pid);
+    assert_eq!(p.kind, GatewayKind::Gateway);
+    assert_eq!(
+        (p.comm.as_str(), p.argv.clone()),
+        ("openclaw-gatewa", vec!["openclaw-gateway".to_string()])
+    );
+    let port = gw.port;
+    assert_eq!(
+        p.listening,
+        Access::Read(vec![
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port))
+        ])
+    );
+    let state = gw.dir.path().join("state").display().to_string();
+    let env = p.env.ok().expect("environ");
+    assert!(
+        env.contains(&("OPENCLAW_STATE_DIR".to_string(), state)),
+        "{env:?}"
+    );
+    // Its workers (`node …/spawn-broker/worker.js`) are not gateways.
+    assert!(
+        !s.gateways.iter().any(|q| q.ppid == pid),
+        "{:?}",
+        s.gateways
+    );
+}
+
+#[test]
+#[ignore = "end-to-end: the real OpenClaw 2026.2.26 (OPENCLAW_E2E_BIN_2026_2, scripts/test.sh)"]
+fn the_real_2026_2_gateway_is_the_child_of_openclaw() {
+    let gw = common::start_gateway(&common::bin("OPENCLAW_E2E_BIN_2026_2"), true);
+    let parent = gw.proc.child.id();
+    let s = scan_here();
+    assert!(
+        !s.gateways.iter().any(|q| q.pid == parent),
+        "{:?}",
+        s.gateways
+    );
+    let children: Vec<&Process> = s.gateways.iter().filter(|q| q.ppid == parent).collect();
+    assert_eq!(children.len(), 1, "{:?}", s.gateways);
+    let p = children[0];
+    assert_eq!(
+        (p.kind, p.comm.as_str()),
+        (GatewayKind::Gateway, "openclaw-gatewa")
+    );
+    let port = gw.port;
+    let v4 = |port| SocketAddr::from(([127, 0, 0, 1], port));
+    let Access::Read(listening) = &p.listening else {
+        panic!("{:?}", p.listening)
+    };
+    for want in [
+        v4(port),
+        SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, port)),
+        v4(port + 2),
+        v4(port + 3),
+    ] {
+        assert!(listening.contains(&want), "{want} not in {listening:?}");
+    }
+    let env = p.env.ok().expect("environ");
+    assert!(
+        env.contains(&("OPENCLAW_NODE_OPTIONS_READY".to_string(), "1".to_string())),
+        "{env:?}"
     );
 }

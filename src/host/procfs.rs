@@ -4,7 +4,7 @@
 //! or be another user's at any step, and that is reported per field (`Access`).
 
 mod classify;
-mod dir;
+pub(in crate::host) mod dir;
 
 pub use classify::{cgroup_unit, gateway_argv, split_cmdline};
 

@@ -1,8 +1,9 @@
-//! Listening TCP sockets: the table of a network namespace (`<proc>/<pid>/net/tcp{,6}`) and
-//! the socket inodes a process holds (`<proc>/<pid>/fd/*` → `socket:[N]`). Joining the two
-//! tells which addresses a process listens on.
+//! Listening TCP sockets: the table of a network namespace (our own from sock_diag, `diag`;
+//! another's, or a test tree's, from `<proc>/<pid>/net/tcp{,6}`) and the socket inodes a
+//! process holds (`<proc>/<pid>/fd/*` → `socket:[N]`). Joining the two tells which addresses a
+//! process listens on.
 
-use super::procfs::Access;
+use super::procfs::{Access, dir};
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
@@ -134,23 +135,21 @@ pub fn parse_addr(field: &str) -> Option<SocketAddr> {
 /// The socket inodes `proc_pid` (`<proc>/<pid>`) holds open: `fd/*` links `socket:[N]`.
 /// Another user's process gives `Denied` (unless we are root), a vanished one `Gone`.
 pub fn socket_inodes(proc_pid: &Path) -> Access<Vec<u64>> {
-    let dir = match std::fs::read_dir(proc_pid.join("fd")) {
+    let fds = match dir::open_dir(&proc_pid.join("fd")) {
         Ok(d) => d,
         Err(e) => return Access::from_error(&e),
     };
     let mut out = Vec::new();
-    for entry in dir.flatten() {
-        // An fd closed since readdir has no link: skip it.
-        let Ok(target) = std::fs::read_link(entry.path()) else {
-            continue;
-        };
-        if let Some(inode) = socket_inode(target.as_os_str().as_encoded_bytes()) {
-            out.push(inode);
-            if out.len() >= MAX_SOCKETS {
-                break;
-            }
+    let mut link = [0u8; 64];
+    dir::each_name(&fds, |name| {
+        if out.len() >= MAX_SOCKETS {
+            return;
         }
-    }
+        // An fd closed since the listing has no link: skipped.
+        if let Some(inode) = dir::link_at(&fds, name, &mut link).and_then(socket_inode) {
+            out.push(inode);
+        }
+    });
     Access::Read(out)
 }
 

@@ -1,7 +1,7 @@
 //! The one read every process costs: its `comm`. The scan runs on every `check`, so this loop
-//! makes no allocation per process: `getdents64` into a stack buffer, then `openat` relative to
-//! the open `/proc` directory with the name built on the stack. Its floor is the kernel's
-//! open/read/close of a proc file.
+//! makes no allocation per process: `getdents64` into one buffer, then `openat` relative to the
+//! open `/proc` directory with the name built on the stack. Its floor is the kernel's
+//! open/read/close of a proc file. The same walk lists a process's `fd/` links.
 
 use std::ffi::CStr;
 use std::fs::File;
@@ -13,18 +13,33 @@ use std::path::Path;
 /// Calls `each(pid, comm)` (`comm` without its newline) for every process directory of
 /// `proc`; returns how many there were. A process that exits meanwhile is counted, and skipped.
 pub fn each_comm(proc: &Path, mut each: impl FnMut(u32, &[u8])) -> usize {
-    let Ok(dir) = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_DIRECTORY)
-        .open(proc)
-    else {
+    let Ok(dir) = open_dir(proc) else {
         return 0;
     };
+    let mut comm = [0u8; 64];
+    let mut count = 0;
+    each_name(&dir, |name| {
+        let Some(pid) = pid_of(name) else { return };
+        count += 1;
+        if let Some(c) = read_at(&dir, name, b"/comm", &mut comm) {
+            each(pid, c.strip_suffix(b"\n").unwrap_or(c));
+        }
+    });
+    count
+}
+
+pub fn open_dir(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_DIRECTORY)
+        .open(path)
+}
+
+/// Calls `each` with the name of every entry of the open directory `dir`.
+pub fn each_name(dir: &File, mut each: impl FnMut(&[u8])) {
     // Not zeroed: the kernel fills what it returns. (malloc aligns a block this size to 16,
     // enough for the 8-byte aligned dirent64 records.)
     let mut buf: Vec<u8> = Vec::with_capacity(16 << 10);
-    let mut comm = [0u8; 64];
-    let mut count = 0;
     loop {
         buf.clear();
         // SAFETY: getdents64 writes at most `capacity` bytes into the buffer, which we own,
@@ -43,16 +58,8 @@ pub fn each_comm(proc: &Path, mut each: impl FnMut(u32, &[u8])) -> usize {
         }
         // SAFETY: the kernel initialised the first `n` bytes (clamped to the capacity).
         unsafe { buf.set_len(n.min(buf.capacity())) };
-        let filled = buf.as_slice();
-        for name in Records(filled) {
-            let Some(pid) = pid_of(name) else { continue };
-            count += 1;
-            if let Some(c) = read_comm(&dir, name, &mut comm) {
-                each(pid, c);
-            }
-        }
+        Records(&buf).for_each(&mut each);
     }
-    count
 }
 
 /// The names in a `getdents64` buffer: records `d_ino u64, d_off i64, d_reclen u16, d_type u8,
@@ -86,19 +93,24 @@ fn pid_of(name: &[u8]) -> Option<u32> {
     })
 }
 
-/// `<pid>/comm` read relative to the open `/proc`, into `buf`.
-fn read_comm<'b>(proc: &File, pid: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
-    let mut path = [0u8; 24];
-    let suffix = b"/comm\0";
-    path.get_mut(..pid.len())?.copy_from_slice(pid);
-    path.get_mut(pid.len()..pid.len() + suffix.len())?
-        .copy_from_slice(suffix);
-    let path = CStr::from_bytes_until_nul(&path).ok()?;
+/// `name` + `suffix` (`1234` + `/comm`, or an fd number and nothing), NUL-terminated in `buf`.
+fn c_name<'b>(name: &[u8], suffix: &[u8], buf: &'b mut [u8; 32]) -> Option<&'b CStr> {
+    let end = name.len() + suffix.len();
+    buf.get_mut(..name.len())?.copy_from_slice(name);
+    buf.get_mut(name.len()..end)?.copy_from_slice(suffix);
+    *buf.get_mut(end)? = 0;
+    CStr::from_bytes_with_nul(&buf[..=end]).ok()
+}
+
+/// The start of `<name><suffix>` under the open directory `dir`, read into `buf`.
+fn read_at<'b>(dir: &File, name: &[u8], suffix: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    let mut path = [0u8; 32];
+    let path = c_name(name, suffix, &mut path)?;
     // SAFETY: `path` is NUL-terminated and outlives the call; the returned fd, when valid, is
     // owned by the `File` below and closed when it drops.
     let fd = unsafe {
         libc::openat(
-            proc.as_raw_fd(),
+            dir.as_raw_fd(),
             path.as_ptr(),
             libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NOCTTY,
         )
@@ -109,8 +121,25 @@ fn read_comm<'b>(proc: &File, pid: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [
     // SAFETY: `fd` was just opened and nothing else owns it.
     let mut file = unsafe { File::from_raw_fd(fd) };
     let n = file.read(buf).ok()?;
-    let comm = &buf[..n];
-    Some(comm.strip_suffix(b"\n").unwrap_or(comm))
+    Some(&buf[..n])
+}
+
+/// The target of the symlink `name` under the open directory `dir`, when it fits `buf`.
+pub fn link_at<'b>(dir: &File, name: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    let mut path = [0u8; 32];
+    let path = c_name(name, b"", &mut path)?;
+    // SAFETY: `path` is NUL-terminated, `buf` writable for its length; both outlive the call.
+    let n = unsafe {
+        libc::readlinkat(
+            dir.as_raw_fd(),
+            path.as_ptr(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+        )
+    };
+    let n = usize::try_from(n).ok()?;
+    // A target as long as the buffer may have been cut.
+    (n < buf.len()).then(|| &buf[..n])
 }
 
 #[cfg(test)]
@@ -140,6 +169,30 @@ mod tests {
         assert_eq!(n, want.len() + 1);
         assert_eq!(got, want);
         assert_eq!(each_comm(&dir.path().join("missing"), |_, _| {}), 0);
+    }
+
+    #[test]
+    fn links_and_names_within_their_buffers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let long = "x".repeat(100);
+        std::os::unix::fs::symlink("socket:[42]", dir.path().join("3")).expect("3");
+        std::os::unix::fs::symlink(&long, dir.path().join("4")).expect("4");
+        std::os::unix::fs::symlink(&long[..63], dir.path().join("5")).expect("5");
+        let d = open_dir(dir.path()).expect("open");
+        let mut buf = [0u8; 64];
+        assert_eq!(link_at(&d, b"3", &mut buf), Some(&b"socket:[42]"[..]));
+        assert_eq!(link_at(&d, b"4", &mut buf), None, "cut");
+        assert_eq!(link_at(&d, b"5", &mut buf).map(<[u8]>::len), Some(63));
+        assert_eq!(link_at(&d, b"6", &mut buf), None, "missing");
+        assert_eq!(
+            link_at(&d, "9".repeat(40).as_bytes(), &mut buf),
+            None,
+            "name too long"
+        );
+        let mut names = Vec::new();
+        each_name(&d, |n| names.push(n.to_vec()));
+        names.sort();
+        assert_eq!(names, [&b"."[..], b"..", b"3", b"4", b"5"]);
     }
 
     #[test]

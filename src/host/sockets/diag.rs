@@ -69,12 +69,16 @@ fn dump(fd: &OwnedFd, family: u8, out: &mut HashMap<u64, SocketAddr>) -> Option<
     if usize::try_from(sent).ok()? != req.len() {
         return None;
     }
-    let mut buf = vec![0u8; 32 << 10];
+    // 32 KiB: the largest datagram a dump sends. Not zeroed: recv fills what it returns.
+    let mut buf: Vec<u8> = Vec::with_capacity(32 << 10);
     loop {
-        // SAFETY: `buf` is writable for its length and we own it.
-        let n = unsafe { libc::recv(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len(), 0) };
+        buf.clear();
+        // SAFETY: the buffer is writable for its capacity and we own it.
+        let n = unsafe { libc::recv(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.capacity(), 0) };
         let n = usize::try_from(n).ok().filter(|n| *n > 0)?;
-        if parse(buf.get(..n)?, out)? {
+        // SAFETY: recv initialised the first `n` bytes (clamped to the capacity).
+        unsafe { buf.set_len(n.min(buf.capacity())) };
+        if parse(&buf, out)? {
             return Some(());
         }
     }
