@@ -28,7 +28,7 @@ pub fn check_all(
             env,
             selector.clone(),
             redactor,
-            scan.clone(),
+            crate::host::gateways::ScanJob::Done(scan.clone()),
             Some(i),
             fail_on,
         )?;

@@ -138,17 +138,22 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
         Command::Check(_) => no_config(&cli),
         Command::Fix(_) => false,
     };
-    let selector = judge_arguments(&cli.command)?;
     let all = matches!(&cli.command, Command::Check(a) if a.all);
-    let scan = host_scan(g, env, no_config, all, redactor);
-    if all && !scan.gateways.is_empty() {
-        let reports = all::check_all(&cli, env, &selector, &scan, redactor, fail_on)?;
-        let stdout = all::render(&reports, g);
-        let exit_code = all::exit_code(&reports);
-        std::mem::forget(reports);
-        return Ok(Outcome { stdout, exit_code });
+    // The host is read while the arguments and the config are.
+    let mut job = host_scan(g, env, no_config, all);
+    let selector = judge_arguments(&cli.command)?;
+    if all {
+        let scan = job.wait();
+        if !scan.gateways.is_empty() {
+            let reports = all::check_all(&cli, env, &selector, &scan, redactor, fail_on)?;
+            let stdout = all::render(&reports, g);
+            let exit_code = all::exit_code(&reports);
+            std::mem::forget(reports);
+            return Ok(Outcome { stdout, exit_code });
+        }
+        job = host::gateways::ScanJob::Done(scan);
     }
-    let mut report = run_one(&cli, env, selector, redactor, scan, None, fail_on)?;
+    let mut report = run_one(&cli, env, selector, redactor, job, None, fail_on)?;
     if all {
         report
             .notes
@@ -162,38 +167,21 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     Ok(Outcome { stdout, exit_code })
 }
 
-/// The gateways of this host (`--no-host` and `--no-config` scan nothing); their secrets join
-/// `redactor` whatever is checked.
+/// The gateways of this host, read on a thread while the config is (`--no-host` and
+/// `--no-config` scan nothing).
 fn host_scan(
     g: &cli::GlobalArgs,
     env: &Env,
     no_config: bool,
     all: bool,
-    redactor: &mut Redactor,
-) -> host::gateways::HostScan {
-    let skipped = if no_config {
-        Some("--no-config")
+) -> host::gateways::ScanJob {
+    if no_config {
+        host::gateways::ScanJob::skipped("--no-config")
     } else if g.no_host {
-        Some("--no-host")
+        host::gateways::ScanJob::skipped("--no-host")
     } else {
-        None
-    };
-    if let Some(why) = skipped {
-        return host::gateways::HostScan {
-            skipped: Some(why.into()),
-            ..Default::default()
-        };
+        host::gateways::ScanJob::start(host::HostRoot::from_env(env), env, all)
     }
-    let scan = host::gateways::scan(&host::HostRoot::from_env(env), env, all);
-    for gw in &scan.gateways {
-        if let Some(e) = &gw.env {
-            redactor.add_env(e);
-        }
-        if let Some(u) = &gw.unit {
-            u.secrets().iter().for_each(|s| redactor.add(s));
-        }
-    }
-    scan
 }
 
 /// One gateway's run: the pipeline from discovery to the report (and `fix`'s steps).
@@ -202,7 +190,7 @@ pub(crate) fn run_one(
     env: &Env,
     selector: checks::select::Selector,
     redactor: &mut Redactor,
-    scan: host::gateways::HostScan,
+    scan: host::gateways::ScanJob,
     pick: Option<usize>,
     fail_on: Severity,
 ) -> Result<Report> {

@@ -10,7 +10,7 @@ use crate::config::view::GatewayView;
 use crate::config::{ConfigSet, Discovered, DiscoveryFlags, Env};
 use crate::error::{Error, Result};
 use crate::gather::{self, Gathered};
-use crate::host::gateways::{EnvSource, FoundGateway, HostScan};
+use crate::host::gateways::{EnvSource, FoundGateway, HostScan, ScanJob};
 use crate::openclaw::cli::OpenclawCli;
 use crate::probe::ProbeResult;
 use crate::proxy::ProxyFacts;
@@ -60,11 +60,11 @@ impl<'a> Pipeline<'a> {
         selector: Selector,
         no_config: bool,
         redactor: &mut Redactor,
-        scan: HostScan,
+        job: ScanJob,
         pick: Option<usize>,
     ) -> Result<Pipeline<'a>> {
-        let (discovered, checked, notes) = if no_config {
-            (no_config_discovered(), None, Vec::new())
+        let (discovered, checked, notes, cfg, scan) = if no_config {
+            (no_config_discovered(), None, Vec::new(), None, job.wait())
         } else {
             let flags = DiscoveryFlags {
                 config: g.config.clone(),
@@ -72,16 +72,24 @@ impl<'a> Pipeline<'a> {
                 state_dir: g.state_dir.clone(),
             };
             let own = crate::config::discovery::discover(&flags, env)?;
+            // What OpenClaw's own order names is read while the host is scanned.
+            let named = pick.is_none() && !matches!(own.source, "default" | "legacy");
+            let early = named.then(|| (own.path.clone(), load(&own)));
+            let scan = job.wait();
+            redact_host(&scan, redactor);
             let s = crate::host::select::select(own, &scan, pick);
             let mut notes = scan.notes.clone();
             notes.extend(s.notes);
-            (s.discovered, s.checked, notes)
+            let cfg = match early {
+                Some((path, loaded)) if path == s.discovered.path => loaded?,
+                _ => load(&s.discovered)?,
+            };
+            (s.discovered, s.checked, notes, cfg, scan)
         };
         let schema = match &g.schema {
             Some(path) => crate::schema::Schema::from_file(path)?,
             None => crate::schema::Schema::bundled(),
         };
-        let cfg = if no_config { None } else { load(&discovered)? };
         if let Some(cfg) = &cfg {
             redactor.add_config(cfg);
         }
@@ -350,6 +358,19 @@ impl<'a> Pipeline<'a> {
             reason: self.discovered.reason.clone(),
             legacy: self.discovered.legacy.clone(),
             includes: cfg.docs[1..].iter().map(|d| d.path.clone()).collect(),
+        }
+    }
+}
+
+/// Every found gateway's secrets (its environment, its unit's `--token`) are redacted, whatever
+/// is checked.
+fn redact_host(scan: &HostScan, redactor: &mut Redactor) {
+    for gw in &scan.gateways {
+        if let Some(e) = &gw.env {
+            redactor.add_env(e);
+        }
+        if let Some(u) = &gw.unit {
+            u.secrets().iter().for_each(|s| redactor.add(s));
         }
     }
 }

@@ -162,6 +162,46 @@ impl FoundGateway {
     }
 }
 
+/// A host scan running beside the config's parsing (it costs a few milliseconds of system
+/// calls on a busy host; the config's work is about as long).
+pub enum ScanJob {
+    Done(HostScan),
+    Running(std::thread::JoinHandle<HostScan>),
+}
+
+impl ScanJob {
+    /// Starts scanning `root` on a thread of its own.
+    pub fn start(root: HostRoot, doctor_env: &Env, profiles: bool) -> ScanJob {
+        let env = doctor_env.clone();
+        let spawned = std::thread::Builder::new()
+            .name("host-scan".into())
+            .spawn(move || scan(&root, &env, profiles));
+        match spawned {
+            Ok(handle) => ScanJob::Running(handle),
+            // No thread to be had: scan here and now.
+            Err(_) => ScanJob::Done(scan(&HostRoot::from_env(doctor_env), doctor_env, profiles)),
+        }
+    }
+
+    /// Nothing scanned, and why (`--no-host`, `--no-config`).
+    pub fn skipped(why: &str) -> ScanJob {
+        ScanJob::Done(HostScan {
+            skipped: Some(why.into()),
+            ..HostScan::default()
+        })
+    }
+
+    pub fn wait(self) -> HostScan {
+        match self {
+            ScanJob::Done(s) => s,
+            ScanJob::Running(h) => h.join().unwrap_or_else(|_| HostScan {
+                skipped: Some("the host scan failed".into()),
+                ..HostScan::default()
+            }),
+        }
+    }
+}
+
 /// Scans this host: gateway processes, the units that run gateways, and with `profiles` the
 /// profile state dirs of the user whose environment is `doctor_env`.
 pub fn scan(root: &HostRoot, doctor_env: &Env, profiles: bool) -> HostScan {
