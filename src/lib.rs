@@ -306,9 +306,18 @@ fn restart_hint(report: &Report) -> String {
         .as_ref()
         .map(|p| format!("--profile {p} "))
         .unwrap_or_default();
-    format!(
-        "restart the gateway so it reads the new config: openclaw {profile}gateway restart (a system unit such as YunoHost's: systemctl restart <unit>), or run fix --apply --restart"
-    )
+    let how = match report
+        .gateway
+        .as_ref()
+        .and_then(|g| Some((g.unit.as_deref()?, g.unit_scope?)))
+    {
+        Some((unit, "system")) => format!("systemctl restart {unit} (its system unit)"),
+        Some((unit, _)) => format!("systemctl --user restart {unit} (its user unit)"),
+        None => format!(
+            "openclaw {profile}gateway restart (a system unit such as YunoHost's: systemctl restart <unit>)"
+        ),
+    };
+    format!("restart the gateway so it reads the new config: {how}, or run fix --apply --restart")
 }
 
 fn no_config(cli: &Cli) -> bool {

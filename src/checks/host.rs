@@ -72,7 +72,7 @@ pub(super) fn unit_line(file: &std::path::Path, line: usize) -> Location {
 fn real_port(g: &FoundGateway) -> Option<(u16, String)> {
     if let Some(port) = g.listen_port() {
         let why = match g.port_arg() {
-            Some((p, at)) if p == port => format!("--port {p} in its unit's ExecStart ({at})"),
+            Some((p, at)) if p == port => format!("--port {p} in its unit's ExecStart, {at}"),
             _ if g.var("OPENCLAW_GATEWAY_PORT").is_some() => {
                 format!("OPENCLAW_GATEWAY_PORT={port} in its environment")
             }
@@ -81,7 +81,7 @@ fn real_port(g: &FoundGateway) -> Option<(u16, String)> {
         return Some((port, why));
     }
     g.port_arg()
-        .map(|(p, at)| (p, format!("--port {p} in its unit's ExecStart ({at})")))
+        .map(|(p, at)| (p, format!("--port {p} in its unit's ExecStart, {at}")))
 }
 
 fn port_override(h: &HostView, out: &mut Vec<Finding>) {
@@ -105,8 +105,9 @@ fn port_override(h: &HostView, out: &mut Vec<Finding>) {
             "host.port_override",
             Severity::Warning,
             format!(
-                "the gateway {} listens on port {real} ({why}), but this config's clients dial port {dialled} ({source}): `openclaw` commands run with this config (devices approve, gateway status, health) miss the gateway",
-                h.gateway.label()
+                "the gateway {} {} port {real} ({why}), but this config's clients dial port {dialled} ({source}): `openclaw` commands run with this config (devices approve, gateway status, health) miss the gateway",
+                h.gateway.label(),
+                if h.gateway.running() { "listens on" } else { "starts on" }
             ),
         )
         .path("gateway.port")

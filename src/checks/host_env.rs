@@ -125,15 +125,17 @@ pub fn env_file_missing(h: &HostView, out: &mut Vec<Finding>) {
             // Unreadable by the doctor is not unreadable by systemd (it reads them as root).
             EnvFileState::Unreadable(_) | EnvFileState::Read(_) => continue,
         };
-        let (severity, effect) = if f.optional {
+        let (severity, effect, hint) = if f.optional {
             (
                 Severity::Info,
                 "it is optional (`-`), so systemd starts the unit without its variables",
+                "create it if the gateway needs its variables, or drop the line",
             )
         } else {
             (
                 Severity::Error,
                 "systemd refuses to start the unit (\"Failed to load environment files\")",
+                "create the file, fix the path, or mark it optional with a leading -",
             )
         };
         out.push(
@@ -147,7 +149,7 @@ pub fn env_file_missing(h: &HostView, out: &mut Vec<Finding>) {
                 ),
             )
             .at(Some(unit_line(&f.at.0, f.at.1)))
-            .hint("create the file, fix the path, or mark it optional with a leading -"),
+            .hint(hint),
         );
     }
 }
