@@ -578,3 +578,154 @@ impl Drop for Cleanup {
         }
     }
 }
+
+/// Started with `--bind lan` while its config says loopback: it listens on every interface.
+#[test]
+#[ignore]
+fn a_gateway_listening_elsewhere_than_its_bind_says_is_named() {
+    let port = common::free_port();
+    let gw = start(Start {
+        user: None,
+        extra_env: &[],
+        args: &["--bind", "lan"],
+        ports: (port, port),
+    });
+    let admin = tempfile::tempdir().unwrap();
+    let report = doctor(admin.path(), &["check", "--format", "json"], &[]).json();
+    assert_eq!(report["gateway"]["pid"], gw.pid(), "{report:#}");
+    let f = finding(&report, "host.bind_mismatch");
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains(&format!("0.0.0.0:{port}")) && msg.contains("\"loopback\""),
+        "{msg}"
+    );
+    assert_eq!(f["path"], "gateway.bind");
+}
+
+/// A gateway in a network namespace of its own (as in a container) bound to its loopback,
+/// while a `docker-proxy` on the host publishes its port: nothing answers there.
+#[test]
+#[ignore]
+fn a_gateway_in_a_container_on_its_own_loopback_behind_docker_proxy() {
+    let port = common::free_port();
+    let ns = format!("claw-e2e-{port}");
+    let ip = |args: &[&str]| {
+        let ok = Command::new("ip").args(args).status().unwrap().success();
+        assert!(ok, "ip {args:?}");
+    };
+    ip(&["netns", "add", &ns]);
+    let _ns = NetnsCleanup(ns.clone());
+    ip(&["netns", "exec", &ns, "ip", "link", "set", "lo", "up"]);
+    // The gateway, started in the namespace.
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("home/.openclaw");
+    fs::create_dir_all(&state).unwrap();
+    fs::write(
+        state.join("openclaw.json"),
+        format!("{{ gateway: {{ mode: \"local\", port: {port}, bind: \"loopback\", auth: {{ mode: \"token\", token: \"{TOKEN}\" }} }} }}"),
+    )
+    .unwrap();
+    let log = dir.path().join("gateway.out");
+    let child = Command::new("ip")
+        .args(["netns", "exec", &ns])
+        .arg(bin())
+        .args(["gateway", "run"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path().join("home"))
+        .env("OPENCLAW_STATE_DIR", &state)
+        .env("NO_COLOR", "1")
+        .stdout(fs::File::create(&log).unwrap())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let _gw = common::Proc::new(child, "gateway in a namespace", log);
+    // docker-proxy on the host: a listener whose executable is named docker-proxy (comm
+    // follows the name it was run by), with docker's arguments.
+    let bin_dir = tempfile::tempdir().unwrap();
+    let proxy_exe = bin_dir.path().join("docker-proxy");
+    let python = ["/usr/bin/python3", "/usr/local/bin/python3"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("python3");
+    std::os::unix::fs::symlink(python, &proxy_exe).unwrap();
+    let script = format!(
+        "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\ns.bind(('0.0.0.0',{port}))\ns.listen(8)\ntime.sleep(600)"
+    );
+    let port_s = port.to_string();
+    let proxy = Command::new(&proxy_exe)
+        .args([
+            "-c",
+            &script,
+            "-proto",
+            "tcp",
+            "-host-ip",
+            "0.0.0.0",
+            "-host-port",
+            &port_s,
+        ])
+        .args(["-container-ip", "172.17.0.2", "-container-port", &port_s])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let proxy_pid = proxy.id();
+    let _proxy = common::Proc::new(proxy, "docker-proxy", bin_dir.path().join("none"));
+    // The gateway listens inside its namespace when the namespace's loopback answers.
+    let start = Instant::now();
+    loop {
+        let ok = Command::new("ip")
+            .args(["netns", "exec", &ns, "bash", "-c"])
+            .arg(format!("exec 3<>/dev/tcp/127.0.0.1/{port}"))
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if ok {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "the namespaced gateway never listened"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let admin = tempfile::tempdir().unwrap();
+    let report = doctor(
+        admin.path(),
+        &["check", "--format", "json", "--timeout", "2s"],
+        &[],
+    )
+    .json();
+    // `ip netns exec` gives it a mount namespace of its own too: its files are read through
+    // /proc/PID/root.
+    let path = report["config"]["path"].as_str().unwrap_or("");
+    assert!(
+        path.ends_with(state.join("openclaw.json").to_str().unwrap()),
+        "{report:#}"
+    );
+    let f = finding(&report, "host.container_loopback");
+    let msg = f["message"].as_str().unwrap();
+    assert!(
+        msg.contains(&format!("docker-proxy (pid {proxy_pid})"))
+            && msg.contains(&format!("127.0.0.1:{port}"))
+            && msg.contains(&format!("172.17.0.2:{port}")),
+        "{msg}"
+    );
+    assert_eq!(f["severity"], "error");
+    // The probe from the host reaches docker-proxy, not the gateway.
+    assert_ne!(
+        common::probe(&report, "local", false)["outcome"],
+        "hello_ok"
+    );
+}
+
+/// Deletes a network namespace.
+struct NetnsCleanup(String);
+
+impl Drop for NetnsCleanup {
+    fn drop(&mut self) {
+        let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
+    }
+}
