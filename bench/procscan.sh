@@ -55,3 +55,14 @@ if command -v valgrind >/dev/null; then
 else
   echo "valgrind not installed: no instruction count"
 fi
+# The whole `check` with the host read (a thread beside the config's work) and without it.
+if command -v hyperfine >/dev/null; then
+  cargo build --release --locked -q
+  doc=target/release/openclaw-doctor
+  seed=fixtures/seed-check/in/openclaw.json
+  hyperfine -N -i --warmup 5 --runs "${CHECK_RUNS:-60}" \
+    "$doc check --offline --config $seed" \
+    "$doc check --offline --no-host --config $seed"
+else
+  echo "hyperfine not installed: no check timing"
+fi

@@ -25,5 +25,6 @@ cargo test --locked --test e2e_oracle -- --ignored
 cargo test --locked --test e2e_attribution -- --ignored
 echo "== cargo test -- --ignored (the host: gateways as other users, --port, two at once, restarts through the CLI and systemctl)"
 cargo test --locked --test e2e_host -- --ignored --test-threads 1
+cargo test --locked --test host_procfs -- --ignored --test-threads 1
 echo "== cargo test -- --ignored (network namespace: the token never leaves in clear text)"
 cargo test --locked --test netns_plaintext -- --ignored
