@@ -145,10 +145,10 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     if all {
         let scan = job.wait();
         if !scan.gateways.is_empty() {
-            let reports = all::check_all(&cli, env, &selector, &scan, redactor, fail_on)?;
-            let stdout = all::render(&reports, g);
-            let exit_code = all::exit_code(&reports);
-            std::mem::forget(reports);
+            let sections = all::check_all(&cli, env, &selector, &scan, redactor, fail_on)?;
+            let stdout = all::render(&sections, g);
+            let exit_code = all::exit_code(&sections);
+            std::mem::forget(sections);
             return Ok(Outcome { stdout, exit_code });
         }
         job = host::gateways::ScanJob::Done(scan);
@@ -157,7 +157,10 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     if all {
         report
             .notes
-            .push("--all: no gateway process, service unit or profile was found on this host; checked the config OpenClaw would load".into());
+            .push(match g.no_host {
+                true => "--all with --no-host: the host was not read; checked the config OpenClaw would load".into(),
+                false => "--all: no gateway process, service unit or profile was found on this host; checked the config OpenClaw would load".into(),
+            });
     }
     let stdout = render(&report, g);
     let exit_code = report.exit_code();

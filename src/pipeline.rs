@@ -188,8 +188,9 @@ impl<'a> Pipeline<'a> {
                 crate::config::discovery::home_dir(&self.env)
                     .ok()
                     .as_deref(),
-                &self.discovered.state_dir,
+                &discovered.state_dir,
                 self.env.raw("PATH"),
+                checked.and_then(|i| scan.gateways.get(i)),
             )
         });
         let (mut checks, mut findings) = crate::checks::run(&Facts {
@@ -367,7 +368,7 @@ impl<'a> Pipeline<'a> {
 fn redact_host(scan: &HostScan, redactor: &mut Redactor) {
     for gw in &scan.gateways {
         if let Some(e) = &gw.env {
-            redactor.add_env(e);
+            redactor.add_secret_env(e);
         }
         if let Some(u) = &gw.unit {
             u.secrets().iter().for_each(|s| redactor.add(s));

@@ -129,6 +129,16 @@ impl Redactor {
         }
     }
 
+    /// Every value of `env` whose name is a secret's (a found gateway's whole environment).
+    pub fn add_secret_env(&mut self, env: &Env) {
+        for (name, value) in env.iter() {
+            if is_secret_key(name) && !value.trim().is_empty() {
+                self.add(value);
+            }
+        }
+        self.add_env(env);
+    }
+
     pub fn add_env(&mut self, env: &Env) {
         for name in [
             "OPENCLAW_GATEWAY_TOKEN",

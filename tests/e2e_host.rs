@@ -340,6 +340,14 @@ fn two_gateways_are_each_reported_with_all() {
         pids.contains(&u64::from(pid_a)) && pids.contains(&u64::from(pid_b)),
         "{pids:?}"
     );
+    let mut unique = pids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        pids.len(),
+        "one section per gateway: {pids:?}"
+    );
     for g in report["gateways"].as_array().unwrap() {
         if g["gateway"]["pid"] == pid_a || g["gateway"]["pid"] == pid_b {
             assert_eq!(
@@ -700,9 +708,10 @@ fn a_gateway_in_a_container_on_its_own_loopback_behind_docker_proxy() {
     .json();
     // `ip netns exec` gives it a mount namespace of its own too: its files are read through
     // /proc/PID/root.
-    let path = report["config"]["path"].as_str().unwrap_or("");
-    assert!(
-        path.ends_with(state.join("openclaw.json").to_str().unwrap()),
+    let pid = report["gateway"]["pid"].as_u64().unwrap_or(0);
+    assert_eq!(
+        report["config"]["path"],
+        format!("/proc/{pid}/root{}", state.join("openclaw.json").display()),
         "{report:#}"
     );
     let f = finding(&report, "host.container_loopback");
@@ -728,4 +737,141 @@ impl Drop for NetnsCleanup {
     fn drop(&mut self) {
         let _ = Command::new("ip").args(["netns", "del", &self.0]).status();
     }
+}
+
+/// A service with `PrivateTmp=` writes its log into a /tmp of its own: the doctor reads it
+/// through /proc/PID/root (the gateway here gets a private /tmp from a mount namespace, as
+/// systemd gives one).
+#[test]
+#[ignore]
+fn the_log_of_a_gateway_with_a_private_tmp_is_read_through_its_root() {
+    let port = common::free_port();
+    // Its files outside /tmp, which the private one hides.
+    let dir = tempfile::tempdir_in("/var/tmp").unwrap();
+    let state = dir.path().join("home/.openclaw");
+    fs::create_dir_all(&state).unwrap();
+    fs::write(
+        state.join("openclaw.json"),
+        format!("{{ gateway: {{ mode: \"local\", port: {port}, bind: \"loopback\", auth: {{ mode: \"token\", token: \"{TOKEN}\" }} }} }}"),
+    )
+    .unwrap();
+    let log = dir.path().join("gateway.out");
+    let child = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c"])
+        .arg("mount -t tmpfs tmpfs /tmp && exec \"$0\" gateway run")
+        .arg(bin())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir.path().join("home"))
+        .env("OPENCLAW_STATE_DIR", &state)
+        .env("NO_COLOR", "1")
+        .stdout(fs::File::create(&log).unwrap())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let _gw = common::Proc::new(child, "gateway with a private /tmp", log);
+    wait_hello(port, Duration::from_secs(180));
+    let admin = tempfile::tempdir().unwrap();
+    let report = doctor(admin.path(), &["check", "--format", "json"], &[]).json();
+    let pid = report["gateway"]["pid"].as_u64().unwrap();
+    let files: Vec<&str> = report["log"]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let private = format!("/proc/{pid}/root/tmp/openclaw/openclaw-");
+    assert!(
+        !files.is_empty() && files.iter().all(|f| f.starts_with(&private)),
+        "{report:#}"
+    );
+    assert!(
+        report["log"]["locations"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("read through /proc/{pid}/root")),
+        "{report:#}"
+    );
+    // Its start was read from its own log.
+    assert!(report["log"]["starts"].as_u64().unwrap() >= 1, "{report:#}");
+}
+
+/// Two gateways of one user write one default log: each is judged by the lines of its own
+/// port, and the report says the log is shared.
+#[test]
+#[ignore]
+fn a_log_shared_by_two_gateways_is_told_apart_by_port() {
+    let (pa, pb) = (common::free_port(), common::free_port());
+    let a = start(Start {
+        user: None,
+        extra_env: &[],
+        args: &[],
+        ports: (pa, pa),
+    });
+    let b = start(Start {
+        user: None,
+        extra_env: &[],
+        args: &[],
+        ports: (pb, pb),
+    });
+    // A wrong token against B only: B's log lines name B's port.
+    let out = common::run::bare()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--timeout",
+            "5s",
+        ])
+        .arg("--url")
+        .arg(format!("ws://127.0.0.1:{pb}"))
+        .args(["--token-env", "WRONG"])
+        .env_clear()
+        .env("WRONG", "not-the-token-000")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["probes"][0]["outcome"], "auth_failed", "{v:#}");
+    std::thread::sleep(Duration::from_secs(2));
+    let run = |gw: &Gateway| -> Value {
+        let admin = tempfile::tempdir().unwrap();
+        let cfg = gw.config();
+        doctor(
+            admin.path(),
+            &[
+                "check",
+                "--format",
+                "json",
+                "--config",
+                cfg.to_str().unwrap(),
+            ],
+            &[],
+        )
+        .json()
+    };
+    let count = |r: &Value| {
+        r["log_evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "token_mismatch")
+            .map_or(0, |e| e["count"].as_u64().unwrap())
+    };
+    let ra = run(&a);
+    let rb = run(&b);
+    assert_eq!(ra["log"]["port"], pa, "{ra:#}");
+    assert!(
+        ra["log"]["shared_with"]
+            .to_string()
+            .contains(&format!("pid {}", b.pid())),
+        "{ra:#}"
+    );
+    assert!(
+        ra["log"]["other_port_lines"].as_u64().unwrap() >= 1,
+        "{ra:#}"
+    );
+    assert_eq!(count(&ra), 0, "B's refused connection is not A's: {ra:#}");
+    assert!(count(&rb) >= 1, "{rb:#}");
 }

@@ -6,6 +6,7 @@ use super::{Finding, Location, Severity};
 use crate::config::view::GatewayView;
 use crate::config::{EditValue, Env};
 use crate::host::gateways::{EnvSource, FoundGateway, HostScan};
+use crate::host::procfs::GatewayKind;
 use std::net::{IpAddr, SocketAddr};
 
 /// What the host checks look at.
@@ -287,6 +288,18 @@ fn others(h: &HostView, out: &mut Vec<Finding>) {
     let mut others = Vec::new();
     for g in h.scan.gateways.iter().filter(|g| !std::ptr::eq(*g, me)) {
         if g.profile_dir.is_some() {
+            continue;
+        }
+        // A titled process listening on nothing is an `openclaw gateway …` CLI command or a
+        // start: named, never a conflict.
+        if g.process
+            .as_ref()
+            .is_some_and(|p| p.kind == GatewayKind::NotListening)
+        {
+            others.push(format!(
+                "{} (listening on nothing: starting, or an openclaw CLI command)",
+                g.label()
+            ));
             continue;
         }
         // Gateways in their own network namespaces may share port numbers.

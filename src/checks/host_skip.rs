@@ -34,14 +34,41 @@ pub(super) fn why_not_run(id: &str, facts: &Facts) -> Option<String> {
         }
         Some(Access::Read(_)) => None,
     };
+    let cfg = facts.config?;
+    let view = crate::config::view::GatewayView::of(cfg, facts.env, facts.discovered);
+    let env = match (&g.env_source, &g.process) {
+        (EnvSource::Process, _) => None,
+        // The unit's environment is not the process's when a wrapper changes it.
+        (EnvSource::Unit, Some(p)) => Some(format!(
+            "the environment of pid {} cannot be read (run as root or as {user}); its unit's alone is not the process's",
+            p.pid
+        )),
+        (EnvSource::Unit, None) => None,
+        (EnvSource::Doctor, _) => Some("a profile of this user: no environment of its own".into()),
+        (EnvSource::Unknown(why), _) => Some(why.clone()),
+    };
     match id {
         "host.port_override" if g.port_arg().is_none() => sockets,
-        "host.bind_mismatch" | "host.container_loopback" => sockets,
-        "host.env_ignored" | "host.token_env" => match &g.env_source {
-            EnvSource::Process | EnvSource::Unit => None,
-            EnvSource::Doctor => Some("a profile of this user: no environment of its own".into()),
-            EnvSource::Unknown(why) => Some(why.clone()),
-        },
+        "host.bind_mismatch" => sockets.or_else(|| {
+            let bind = view.string("gateway.bind").map(|(b, _)| b.into_owned());
+            match bind.as_deref() {
+                None | Some("loopback" | "lan" | "custom") => None,
+                Some(other) => Some(format!(
+                    "gateway.bind {other:?} listens on loopback or elsewhere depending on the host: nothing to compare"
+                )),
+            }
+        }),
+        "host.container_loopback" => sockets,
+        "host.env_ignored" => env,
+        "host.token_env" => env.or_else(|| {
+            let literal = |key: &str| {
+                view.string(key)
+                    .is_some_and(|(v, _)| !v.trim().is_empty() && !v.contains("${"))
+            };
+            (!literal("gateway.auth.token") && !literal("gateway.auth.password")).then(|| {
+                "the config sets no literal gateway.auth.token or password: the variable is the secret, nothing to compare".into()
+            })
+        }),
         "host.env_file_missing" if g.unit.is_none() => {
             Some("the gateway is not run by a systemd unit".into())
         }

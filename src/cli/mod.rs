@@ -219,7 +219,8 @@ pub struct CheckArgs {
     /// Check every gateway of this host (running processes, service units, profiles
     /// ~/.openclaw-*) in one run: a section each in text, gateways[] in JSON, a gateway label
     /// in Prometheus and JUnit
-    #[arg(long, conflicts_with_all = ["no_config"])]
+    // Whatever names one gateway's config, token or log would be applied to every gateway.
+    #[arg(long, conflicts_with_all = ["no_config", "token_file", "token_env", "log", "config", "state_dir", "profile"])]
     pub all: bool,
 
     /// How far back to read the log: 30m, 24h, 7d is 168h

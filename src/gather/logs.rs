@@ -37,8 +37,11 @@ pub fn logs(
             .collect()
     };
     let files = crate::openclaw::log::log_files(&locations, since_ms);
+    // OpenClaw's default log is shared by every gateway of a user (and keeps the lines of
+    // gateways gone since): only the lines of the checked gateway's port, where a line names
+    // one, are its. A log named with --log is read whole.
     let shared = named.is_empty() && !target.shared_with.is_empty();
-    let port = if shared { target.port } else { None };
+    let port = if named.is_empty() { target.port } else { None };
     let mut ev = crate::openclaw::log::scan_for_port(
         &files,
         since_ms,
@@ -64,7 +67,7 @@ pub fn log_target(
     let configured = configured_log(cfg, env);
     let gateway = checked.and_then(|i| scan?.gateways.get(i));
     let writer = match gateway {
-        Some(g) => gateway_writer(g, discovered, configured),
+        Some(g) => gateway_writer(g, discovered.profile.clone(), configured),
         None => Writer {
             uid: None,
             tmpdir: env.get("TMPDIR").map(str::to_string),
@@ -80,14 +83,21 @@ pub fn log_target(
         if Some(i) == checked || !g.running() {
             continue;
         }
-        let theirs = location::locate(&gateway_writer(g, discovered, None));
+        let theirs = location::locate(&gateway_writer(g, g.profile(), None));
         if theirs.path == mine.path && theirs.family == mine.family {
             shared_with.push(g.label());
         }
     }
+    let port = discovered.listen_port.or_else(|| {
+        cfg.map(|c| {
+            crate::config::view::GatewayView::of(c, env, discovered)
+                .port()
+                .0
+        })
+    });
     LogTarget {
         writer,
-        port: discovered.listen_port,
+        port,
         shared_with,
     }
 }
@@ -107,7 +117,7 @@ fn configured_log(cfg: Option<&ConfigSet>, env: &Env) -> Option<PathBuf> {
 /// Who a found gateway is, as far as its log goes.
 fn gateway_writer(
     g: &FoundGateway,
-    discovered: &Discovered,
+    profile: Option<String>,
     configured: Option<PathBuf>,
 ) -> Writer {
     let who = match (&g.user, g.uid) {
@@ -126,10 +136,7 @@ fn gateway_writer(
     Writer {
         uid: g.uid,
         tmpdir: g.var("TMPDIR").map(str::to_string),
-        profile: g
-            .var("OPENCLAW_PROFILE")
-            .map(str::to_string)
-            .or_else(|| discovered.profile.clone()),
+        profile: g.var("OPENCLAW_PROFILE").map(str::to_string).or(profile),
         configured,
         root: g.process.as_ref().and(g.prefix.clone()),
         who,

@@ -6,6 +6,8 @@
 pub use super::gateway_config::through;
 use super::gateway_config::{add_profiles, discover};
 use super::procfs::{Access, DockerProxy, GatewayKind, Process};
+use super::trust::distrust;
+pub use super::trust::file_id;
 use super::units::{Scope, Unit};
 use super::users::Users;
 use super::{HostRoot, lock};
@@ -111,7 +113,11 @@ impl FoundGateway {
     /// A short name for reports and metrics labels: the unit, else `pid N`, else the profile.
     pub fn name(&self) -> String {
         if let Some(u) = &self.unit {
-            return u.name.clone();
+            // `openclaw gateway install` names every user's unit alike.
+            return match &u.scope {
+                Scope::System => u.name.clone(),
+                Scope::User { user, .. } => format!("{}@{user}", u.name),
+            };
         }
         if let Some(p) = &self.process {
             return format!("pid {}", p.pid);
@@ -266,7 +272,12 @@ pub fn scan(root: &HostRoot, doctor_env: &Env, profiles: bool) -> HostScan {
         out.gateways.push(g);
     }
     for unit in units.into_iter().flatten() {
-        out.gateways.push(from_unit(root, &users, unit));
+        let mut g = from_unit(root, &users, unit);
+        if let Some(why) = distrust(&g) {
+            out.notes.push(why);
+            g.discovered = None;
+        }
+        out.gateways.push(g);
     }
     if profiles {
         add_profiles(doctor_env, &mut out.gateways);
@@ -283,6 +294,12 @@ pub fn scan(root: &HostRoot, doctor_env: &Env, profiles: bool) -> HostScan {
 /// The port a gateway uses (listening) or would use (its unit's `--port`, else its config's
 /// port as OpenClaw resolves it with the gateway's environment), and why: to compare gateways.
 fn port_of(g: &FoundGateway) -> Option<(u16, String)> {
+    if g.process
+        .as_ref()
+        .is_some_and(|p| p.kind == GatewayKind::NotListening)
+    {
+        return None;
+    }
     if let Some(p) = g.listen_port() {
         return Some((p, "listening".into()));
     }
@@ -353,6 +370,10 @@ fn from_process(
         port: None,
     };
     g.discovered = discover(root, &g);
+    if let Some(why) = distrust(&g) {
+        notes.push(why);
+        g.discovered = None;
+    }
     g
 }
 
@@ -411,23 +432,24 @@ fn process_prefix(root: &HostRoot, p: &Process) -> Option<PathBuf> {
 /// One entry per config file: a unit or profile whose config a running gateway already reads
 /// is that gateway.
 fn dedupe(list: &mut Vec<FoundGateway>) {
-    let key = |g: &FoundGateway| {
-        g.config_path()
-            .map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()))
-    };
-    let mut seen: Vec<(PathBuf, bool)> = Vec::new();
+    let mut seen: Vec<((u64, u64), bool)> = Vec::new();
     list.retain(|g| {
-        let Some(k) = key(g) else {
+        let Some(k) = g.config_path().and_then(file_id) else {
             return true;
         };
-        // Two running gateways of one config are both kept (a finding); anything else once.
+        // Two gateways listening with one config are both kept (a finding); a titled process
+        // that listens on nothing beside them is a CLI command or a start, not another one.
+        let listening = g
+            .process
+            .as_ref()
+            .is_some_and(|p| p.kind != GatewayKind::NotListening);
         if seen
             .iter()
-            .any(|(s, running)| *s == k && !(*running && g.running()))
+            .any(|(s, both)| *s == k && !(*both && listening))
         {
             return false;
         }
-        seen.push((k, g.running()));
+        seen.push((k, listening));
         true
     });
     list.sort_by_key(|g| {
@@ -446,20 +468,20 @@ fn dedupe(list: &mut Vec<FoundGateway>) {
 impl HostScan {
     /// The gateway reading `config` (same file), if one was found.
     pub fn reading(&self, config: &Path) -> Option<usize> {
-        let want = std::fs::canonicalize(config).unwrap_or_else(|_| config.to_path_buf());
-        self.gateways.iter().position(|g| {
-            g.config_path().is_some_and(|p| {
-                std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()) == want
-            })
-        })
-    }
-
-    /// The first gateway (running first) whose config was found: the one checked when
-    /// nothing names a config.
-    pub fn first_with_config(&self) -> Option<usize> {
+        let want = file_id(config)?;
         self.gateways
             .iter()
-            .position(|g| g.profile_dir.is_none() && g.config_path().is_some_and(|p| p.exists()))
+            .position(|g| g.config_path().and_then(file_id) == Some(want))
+    }
+
+    /// The first gateway (running first) whose config was found and can be read: the one
+    /// checked when nothing names a config.
+    pub fn first_with_config(&self) -> Option<usize> {
+        self.gateways.iter().position(|g| {
+            g.profile_dir.is_none()
+                && g.config_path()
+                    .is_some_and(|p| std::fs::File::open(p).is_ok())
+        })
     }
 }
 
@@ -476,3 +498,7 @@ fn clock_ticks() -> u64 {
     let n = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
     if n > 0 { n as u64 } else { 100 }
 }
+
+#[cfg(test)]
+#[path = "gateways_tests.rs"]
+mod tests;

@@ -64,12 +64,12 @@ fn is_gateway_lock(path: &Path) -> bool {
 }
 
 fn parse(path: &Path, pid: u32, target: &Path) -> Option<LockInfo> {
+    // Regular files only, opened without blocking: a FIFO named like a lock must not stall
+    // the scan.
+    let (file, _) =
+        crate::input::open_regular(path, crate::input::Kind("a gateway lock file")).ok()?;
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(MAX_LOCK_BYTES)
-        .read_to_end(&mut bytes)
-        .ok()?;
+    file.take(MAX_LOCK_BYTES).read_to_end(&mut bytes).ok()?;
     // The file is padded after the JSON object: take the first value only.
     let value: serde_json::Value = serde_json::Deserializer::from_slice(&bytes)
         .into_iter()

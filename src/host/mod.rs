@@ -16,6 +16,7 @@ pub mod procfs;
 pub mod root;
 pub mod select;
 pub mod sockets;
+pub mod trust;
 pub mod unit_syntax;
 pub mod units;
 pub mod users;
@@ -71,7 +72,17 @@ pub fn gather(
     home: Option<&Path>,
     state_dir: &Path,
     path_var: Option<&str>,
+    gateway: Option<&gateways::FoundGateway>,
 ) -> HostFacts {
+    // The files a found gateway names are in its filesystem (a container's, through
+    // /proc/PID/root); the state dir is already a path readable from here.
+    let prefix = gateway.and_then(|g| g.prefix.clone());
+    let seen = |p: PathBuf| match &prefix {
+        Some(pre) if !p.starts_with(state_dir) && !p.starts_with(pre) => {
+            gateways::through(Some(pre), &p)
+        }
+        _ => p,
+    };
     let custom = cfg
         .pointer("/gateway/customBindHost")
         .and_then(Value::as_str)
@@ -83,7 +94,11 @@ pub fn gather(
         .map(str::trim);
     let needs_loopback = matches!(bind, None | Some("auto" | "tailnet"));
     let mut facts = HostFacts {
-        container: is_container(),
+        // A found gateway's own namespace decides, not the doctor's.
+        container: match gateway.and_then(|g| g.process.as_ref()) {
+            Some(p) => p.container,
+            None => is_container(),
+        },
         loopback_bindable: needs_loopback && can_bind(Ipv4Addr::LOCALHOST.into()),
         tailnet: (bind == Some("tailnet"))
             .then(crate::probe::targets::tailnet_address)
@@ -99,19 +114,20 @@ pub fn gather(
         .filter(|t| t.get("enabled") == Some(&Value::Bool(true)))
     {
         let (cert, key) = tls_files(tls, home, state_dir);
+        let (cert, key) = (seen(cert), seen(key));
         facts.tls = Some(TlsFiles {
             cert: kind_of(&cert, Pem::Certificate),
             key: kind_of(&key, Pem::Key),
             ca: tls
                 .get("caPath")
                 .and_then(Value::as_str)
-                .map(|ca| kind_of(&expand(ca, home), Pem::Any)),
+                .map(|ca| kind_of(&seen(expand(ca, home)), Pem::Any)),
         });
     }
     for w in workspaces(cfg) {
         facts
             .workspaces
-            .push((w.to_string(), kind_of(&expand(w, home), Pem::No)));
+            .push((w.to_string(), kind_of(&seen(expand(w, home)), Pem::No)));
     }
     facts
 }

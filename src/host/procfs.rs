@@ -372,6 +372,6 @@ fn dev_ino(path: &Path) -> Option<(u64, u64)> {
 }
 
 #[cfg(test)]
-mod fake;
+pub(crate) mod fake;
 #[cfg(test)]
 mod scan_tests;

@@ -19,8 +19,20 @@ pub struct Selected {
 /// forces a gateway (`check --all`).
 pub fn select(own: Discovered, scan: &HostScan, pick: Option<usize>) -> Selected {
     if let Some(i) = pick
-        && let Some(d) = scan.gateways.get(i).and_then(|g| g.discovered.clone())
+        && let Some(g) = scan.gateways.get(i)
     {
+        // `check --all`: this gateway's own section, its config found or not.
+        let d = g.discovered.clone().unwrap_or_else(|| Discovered {
+            path: None,
+            source: if g.running() { "process" } else { "unit" },
+            reason: format!("the config of {} could not be found or read", g.label()),
+            legacy: None,
+            explicit: false,
+            profile: None,
+            state_dir: std::path::PathBuf::new(),
+            searched: Vec::new(),
+            listen_port: None,
+        });
         return with_port(d, scan, Some(i), Vec::new());
     }
     let named = !matches!(own.source, "default" | "legacy");
@@ -53,14 +65,20 @@ pub fn select(own: Discovered, scan: &HostScan, pick: Option<usize>) -> Selected
         if let Some(g) = scan.gateways.first()
             && g.profile_dir.is_none()
         {
-            notes.push(format!(
-                "found {}, but not its config; checked {} instead",
-                g.label(),
-                own.path
-                    .as_deref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "the default location".into())
-            ));
+            let instead = own
+                .path
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "the default location".into());
+            notes.push(match g.config_path() {
+                Some(p) => format!(
+                    "found {}, whose config {} cannot be read: run as root or as {}; checked {instead} instead",
+                    g.label(),
+                    p.display(),
+                    g.user.as_deref().unwrap_or("its user")
+                ),
+                None => format!("found {}, but not its config; checked {instead} instead", g.label()),
+            });
         }
         let checked = own.path.as_deref().and_then(|p| scan.reading(p));
         return with_port(own, scan, checked, notes);
@@ -72,7 +90,7 @@ pub fn select(own: Discovered, scan: &HostScan, pick: Option<usize>) -> Selected
     // The user's own default config, when it is another file, is worth a word.
     if let (Some(mine), Some(theirs)) = (own.path.as_deref(), d.path.as_deref())
         && mine.exists()
-        && std::fs::canonicalize(mine).ok() != std::fs::canonicalize(theirs).ok()
+        && super::gateways::file_id(mine) != super::gateways::file_id(theirs)
     {
         notes.push(format!(
             "{} also exists (your own default): checked the config of {} instead; pass --config {} to check yours",

@@ -18,6 +18,8 @@ pub struct OpenclawCli {
     /// Run as this user (uid, gid) when the doctor is root and the gateway is another user's:
     /// the CLI must not leave root-owned files in that user's state dir.
     pub run_as: Option<(u32, u32)>,
+    /// Its working directory (the gateway user's home, which that user can enter).
+    pub cwd: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +97,7 @@ impl OpenclawCli {
             env,
             timeout,
             run_as: None,
+            cwd: None,
         }
     }
 
@@ -107,6 +110,7 @@ impl OpenclawCli {
             self.run_as = Some((uid, gid));
             if let Some(h) = home {
                 self.env.push(("HOME".to_string(), h.display().to_string()));
+                self.cwd = Some(h.to_path_buf());
             }
         }
         self
@@ -129,8 +133,27 @@ impl OpenclawCli {
         let mut cmd = Command::new(&self.program);
         cmd.args(args).envs(self.env.iter().map(|(k, v)| (k, v)));
         if let Some((uid, gid)) = self.run_as {
-            // std drops root's supplementary groups when it changes the uid.
+            // std drops root's supplementary groups when it changes the uid; root's own
+            // session variables are not the user's.
             cmd.gid(gid).uid(uid);
+            for var in [
+                "XDG_RUNTIME_DIR",
+                "XDG_CONFIG_HOME",
+                "XDG_DATA_HOME",
+                "XDG_STATE_HOME",
+                "XDG_CACHE_HOME",
+                "TMPDIR",
+                "SUDO_USER",
+                "SUDO_UID",
+                "SUDO_GID",
+                "SUDO_COMMAND",
+                "USER",
+                "LOGNAME",
+                "MAIL",
+            ] {
+                cmd.env_remove(var);
+            }
+            cmd.current_dir(self.cwd.as_deref().unwrap_or(std::path::Path::new("/")));
         }
         cmd
     }
@@ -255,6 +278,7 @@ mod tests {
             env: vec![],
             timeout: Duration::from_secs(2),
             run_as: None,
+            cwd: None,
         };
         assert!(matches!(
             cli.run(&[]),
@@ -265,6 +289,7 @@ mod tests {
             env: vec![],
             timeout: Duration::from_millis(200),
             run_as: None,
+            cwd: None,
         };
         assert!(matches!(cli.run(&["5"]), Err(CliError::Timeout { .. })));
     }

@@ -45,6 +45,9 @@ pub struct RestartOutcome {
 /// changes the boot id).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Incarnation {
+    /// A gateway answered hello-ok.
+    #[serde(skip)]
+    pub answered: bool,
     pub pid: Option<u32>,
     #[serde(skip)]
     pub start_ticks: Option<u64>,
@@ -53,17 +56,17 @@ pub struct Incarnation {
 
 impl Incarnation {
     /// Whether `now` is another run than `self`: by boot id when both have one, else by
-    /// process (pid and start time); `None` when nothing tells. Nothing known before (the
-    /// gateway was down) means whatever answers now is new.
+    /// process (pid and start time); `None` when nothing tells. When nothing answered before
+    /// (the gateway was down), whatever answers now is new.
     pub fn replaced_by(&self, now: &Incarnation) -> Option<bool> {
+        if !self.answered {
+            return Some(true);
+        }
         if let (Some(a), Some(b)) = (&self.boot_id, &now.boot_id) {
             return Some(a != b);
         }
         if let (Some(a), Some(b)) = (self.pid, now.pid) {
             return Some(a != b || self.start_ticks != now.start_ticks);
-        }
-        if self.pid.is_none() && self.boot_id.is_none() {
-            return Some(true);
         }
         None
     }

@@ -51,6 +51,13 @@ fn restart_command(args: &FixArgs, ctx: &RepairContext) -> Result<RestartCommand
         });
     }
     if let Some(unit) = ctx.gateway.and_then(|g| g.unit.as_ref()) {
+        // A unit read under OPENCLAW_DOCTOR_HOST_ROOT is not this host's: never restart it.
+        if !ctx.root.is_real() {
+            return Err(Error::Usage(format!(
+                "the gateway's unit {} was read under OPENCLAW_DOCTOR_HOST_ROOT, not from this host: not restarting it; pass --restart-cmd",
+                unit.name
+            )));
+        }
         let (argv, manager) = match &unit.scope {
             Scope::System => (
                 vec!["restart".to_string(), unit.name.clone()],
@@ -118,6 +125,7 @@ pub fn restart(
         env: ctx.openclaw.env.clone(),
         timeout: RESTART_COMMAND_LIMIT,
         run_as: ctx.openclaw.run_as.filter(|_| as_cli),
+        cwd: ctx.openclaw.cwd.clone().filter(|_| as_cli),
     };
     let argv: Vec<&str> = command.argv.iter().map(String::as_str).collect();
     let mut outcome = RestartOutcome {
@@ -140,7 +148,7 @@ pub fn restart(
             outcome.after = after;
         }
         Err((last, after)) => {
-            outcome.detail = if last.starts_with("the gateway that answers is still") {
+            outcome.detail = if last.starts_with("the gateway that answers") {
                 format!("after {} s, {last}", wait.as_secs())
             } else {
                 format!("no hello-ok within {} s (last: {last})", wait.as_secs())
@@ -176,6 +184,9 @@ fn current(
     )?;
     let local = results.into_iter().find(|p| p.target == Side::Local);
     let mut now = Incarnation {
+        answered: local
+            .as_ref()
+            .is_some_and(|p| p.outcome == Outcome::HelloOk),
         boot_id: local
             .as_ref()
             .filter(|p| p.outcome == Outcome::HelloOk)
@@ -219,6 +230,8 @@ fn wait_for_new(
     );
     let mut last: String;
     let mut seen: Option<Incarnation>;
+    // Without a boot id or a readable process, only seeing it down and then up proves a restart.
+    let mut down_seen = false;
     let answer = loop {
         let timeout = deadline
             .saturating_duration_since(Instant::now())
@@ -228,21 +241,28 @@ fn wait_for_new(
         match local {
             None => break Err(("no local gateway to probe (mode remote)".to_string(), None)),
             Some(p) if p.outcome == Outcome::HelloOk => match before.replaced_by(&now) {
+                Some(true) => {
+                    let how = format!("a new gateway answers: {}", describe_change(before, &now));
+                    break Ok((format!("{how}; {}", p.detail), now));
+                }
+                None if down_seen => {
+                    let how = "the gateway went down and a gateway answers again (no boot id, its process not readable: whether it is another could not be told otherwise)";
+                    break Ok((format!("{how}; {}", p.detail), now));
+                }
                 Some(false) => {
                     last = format!(
                         "the gateway that answers is still the one from before the restart ({}): the restart did not replace it",
                         describe(&now)
                     );
                 }
-                new => {
-                    let how = match new {
-                        Some(_) => format!("a new gateway answers: {}", describe_change(before, &now)),
-                        None => "a gateway answers (whether it is a new one could not be told: no boot id, its process not readable)".into(),
-                    };
-                    break Ok((format!("{how}; {}", p.detail), now));
+                None => {
+                    last = "the gateway that answers could not be told from the one before the restart (no boot id, its process not readable: run as root or as the gateway's user)".into();
                 }
             },
-            Some(p) => last = format!("{}: {}", p.outcome.name(), p.detail),
+            Some(p) => {
+                down_seen = true;
+                last = format!("{}: {}", p.outcome.name(), p.detail);
+            }
         }
         seen = Some(now);
         if Instant::now() >= deadline {
@@ -291,6 +311,7 @@ mod tests {
 
     fn inc(pid: Option<u32>, start: Option<u64>, boot: Option<&str>) -> Incarnation {
         Incarnation {
+            answered: true,
             pid,
             start_ticks: start,
             boot_id: boot.map(str::to_string),

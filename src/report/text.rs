@@ -151,6 +151,13 @@ fn log_lines(report: &Report, out: &mut String) {
         };
         let _ = writeln!(out, "  log {shown} ({})", at.why);
     }
+    if logs.shared_with.is_empty() && logs.other_port_lines > 0 {
+        let _ = writeln!(
+            out,
+            "  {} lines of other gateways (another port) skipped",
+            logs.other_port_lines
+        );
+    }
     if !logs.shared_with.is_empty() {
         let port = logs
             .port

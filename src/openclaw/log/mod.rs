@@ -283,7 +283,7 @@ fn scan_file(
         }
         let rec = record::Record::of(&v);
         if let Some(port) = ev.port
-            && server_port(&rec.text).is_some_and(|p| p != port)
+            && record_port(&rec).is_some_and(|p| p != port)
         {
             ev.other_port_lines += 1;
             continue;
@@ -293,6 +293,29 @@ fn scan_file(
     if ev.bytes >= max_bytes {
         ev.truncated = true;
     }
+}
+
+/// The gateway's own port in a record: its text's, else its metadata's (`localPort`, or the
+/// server side of `peer`), which 2026.9 writes beside the text of a refused connection.
+fn record_port(rec: &record::Record) -> Option<u16> {
+    server_port(&rec.text).or_else(|| {
+        let meta = rec.meta?;
+        if let Some(p) = meta.get("localPort").and_then(|p| p.as_u64()) {
+            return u16::try_from(p).ok();
+        }
+        if let Some(peer) = meta.get("peer").and_then(|p| p.as_str()) {
+            return server_port(&format!(" peer={peer}"));
+        }
+        // 2026.2.x writes only the Host header: a loopback one is the server's address (a
+        // name or a proxy's host tells nothing).
+        let host = meta.get("host").and_then(|h| h.as_str())?;
+        let (addr, port) = host.rsplit_once(':')?;
+        let addr = addr.trim_start_matches('[').trim_end_matches(']');
+        addr.parse::<std::net::IpAddr>()
+            .ok()
+            .filter(|ip| ip.is_loopback())
+            .and_then(|_| port.parse().ok())
+    })
 }
 
 /// The gateway's own port in a line: the server side of `peer=CLIENT->ADDR:PORT`, or the
