@@ -773,7 +773,19 @@ fn the_log_of_a_gateway_with_a_private_tmp_is_read_through_its_root() {
     let _gw = common::Proc::new(child, "gateway with a private /tmp", log);
     wait_hello(port, Duration::from_secs(180));
     let admin = tempfile::tempdir().unwrap();
-    let report = doctor(admin.path(), &["check", "--format", "json"], &[]).json();
+    let cfg = state.join("openclaw.json");
+    let report = doctor(
+        admin.path(),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .json();
     let pid = report["gateway"]["pid"].as_u64().unwrap();
     let files: Vec<&str> = report["log"]["files"]
         .as_array()

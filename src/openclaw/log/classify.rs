@@ -173,6 +173,14 @@ impl Classifier {
         ev.add(kind, time, source, detail, n);
     }
 
+    /// A line of another gateway (another port): the connection it closes is not ours either
+    /// (2026.2.x names the port only on the close, after the specific line).
+    pub fn foreign(&mut self, text: &str) {
+        if let Some(conn) = field(text, "conn") {
+            self.by_conn.remove(conn);
+        }
+    }
+
     fn pend_conn(&mut self, text: &str, kind: Kind, time: &str, ev: &mut LogEvidence) {
         let Some(conn) = field(text, "conn") else {
             return;

@@ -286,6 +286,7 @@ fn scan_file(
             && record_port(&rec).is_some_and(|p| p != port)
         {
             ev.other_port_lines += 1;
+            classifier.foreign(&rec.text);
             continue;
         }
         classifier.line(&rec, &time, ev);
