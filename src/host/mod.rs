@@ -23,6 +23,17 @@ pub mod users;
 
 pub use root::HostRoot;
 
+/// OpenClaw's entry scripts (`gateway-process-argv`, `ENTRY_CANDIDATES`): an argv naming one
+/// of them runs OpenClaw, whatever runtime runs it.
+pub(crate) const OPENCLAW_ENTRIES: [&str; 6] = [
+    "dist/index.js",
+    "dist/entry.js",
+    "openclaw.mjs",
+    "scripts/run-node.mjs",
+    "src/entry.ts",
+    "src/index.ts",
+];
+
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};

@@ -52,15 +52,6 @@ fn norm(arg: &str) -> String {
     arg.replace('\\', "/").to_lowercase()
 }
 
-const ENTRIES: [&str; 6] = [
-    "dist/index.js",
-    "dist/entry.js",
-    "openclaw.mjs",
-    "scripts/run-node.mjs",
-    "src/entry.ts",
-    "src/index.ts",
-];
-
 /// Options of `openclaw` and `openclaw gateway [run]` that take a value as the next argument.
 const VALUE_FLAGS: [&str; 13] = [
     "--port",
@@ -91,7 +82,7 @@ pub fn gateway_argv(argv: &[String]) -> bool {
     });
     let entry = args
         .iter()
-        .position(|a| ENTRIES.iter().any(|e| a.ends_with(e)))
+        .position(|a| crate::host::OPENCLAW_ENTRIES.iter().any(|e| a.ends_with(e)))
         .or_else(|| (exe == "openclaw" || exe.ends_with("/openclaw")).then_some(0));
     let Some(entry) = entry else {
         return false;

@@ -57,15 +57,6 @@ pub struct GatewayArgs {
     pub notes: Vec<String>,
 }
 
-const ENTRY_SUFFIXES: [&str; 6] = [
-    "dist/index.js",
-    "dist/entry.js",
-    "openclaw.mjs",
-    "scripts/run-node.mjs",
-    "src/entry.ts",
-    "src/index.ts",
-];
-
 /// `openclaw gateway run` flags that take a value (2026.9.6 `gateway --help`).
 const VALUE_FLAGS: [&str; 10] = [
     "--port",
@@ -264,7 +255,7 @@ fn entry(words: &[String]) -> Option<usize> {
             | "yarn"
     );
     words.iter().position(|w| {
-        ENTRY_SUFFIXES.iter().any(|s| w.ends_with(s))
+        crate::host::OPENCLAW_ENTRIES.iter().any(|s| w.ends_with(s))
             || (runtime
                 && (w == "openclaw" || w.starts_with("openclaw@") || w.ends_with("/openclaw")))
     })
