@@ -740,8 +740,8 @@ impl Drop for NetnsCleanup {
 }
 
 /// A service with `PrivateTmp=` writes its log into a /tmp of its own: the doctor reads it
-/// through /proc/PID/root (the gateway here gets a private /tmp from a mount namespace, as
-/// systemd gives one).
+/// through /proc/PID/root (the gateway here gets a private /tmp/openclaw in a mount namespace
+/// of its own, as systemd gives a private /tmp).
 #[test]
 #[ignore]
 fn the_log_of_a_gateway_with_a_private_tmp_is_read_through_its_root() {
@@ -758,7 +758,9 @@ fn the_log_of_a_gateway_with_a_private_tmp_is_read_through_its_root() {
     let log = dir.path().join("gateway.out");
     let child = Command::new("unshare")
         .args(["--mount", "--propagation", "private", "sh", "-c"])
-        .arg("mount -t tmpfs tmpfs /tmp && exec \"$0\" gateway run")
+        // Its log directory is private (a whole private /tmp would also hide this checkout
+        // and its Node when they live under /tmp).
+        .arg("mkdir -p /tmp/openclaw && mount -t tmpfs -o mode=0700 tmpfs /tmp/openclaw && exec \"$0\" gateway run")
         .arg(bin())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
