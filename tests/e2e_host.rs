@@ -608,6 +608,26 @@ fn a_gateway_listening_elsewhere_than_its_bind_says_is_named() {
         "{msg}"
     );
     assert_eq!(f["path"], "gateway.bind");
+    // No restart is pending until the config changes after the gateway's boot.
+    assert!(
+        !ids(&report).contains(&"host.restart_pending".to_string()),
+        "{report:#}"
+    );
+    let later = Command::new("touch")
+        .args(["-d", "+2 minutes"])
+        .arg(gw.config())
+        .status()
+        .unwrap();
+    assert!(later.success());
+    let report = doctor(admin.path(), &["check", "--format", "json"], &[]).json();
+    let pending = finding(&report, "host.restart_pending");
+    assert!(
+        pending["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{} changed", gw.config().display())),
+        "{pending:#}"
+    );
 }
 
 /// A gateway in a network namespace of its own (as in a container) bound to its loopback,
