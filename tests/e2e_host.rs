@@ -135,27 +135,32 @@ fn start(s: Start) -> Gateway {
     gw
 }
 
-/// Waits for hello-ok on `port` (the doctor's own probe, without config or host).
+/// The doctor's own probe of `port` with `token`, without config or host: its JSON report.
+fn probe_only(port: u16, token: &str, timeout: &str) -> Value {
+    let out = common::run::bare()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--timeout",
+            timeout,
+        ])
+        .arg("--url")
+        .arg(format!("ws://127.0.0.1:{port}"))
+        .args(["--token-env", "E2E_TOKEN"])
+        .env_clear()
+        .env("E2E_TOKEN", token)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+/// Waits for hello-ok on `port`.
 fn wait_hello(port: u16, limit: Duration) {
     let start = Instant::now();
     loop {
-        let out = common::run::bare()
-            .args([
-                "check",
-                "--no-config",
-                "--format",
-                "json",
-                "--timeout",
-                "3s",
-            ])
-            .arg("--url")
-            .arg(format!("ws://127.0.0.1:{port}"))
-            .args(["--token-env", "E2E_TOKEN"])
-            .env_clear()
-            .env("E2E_TOKEN", TOKEN)
-            .output()
-            .unwrap();
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let v = probe_only(port, TOKEN, "3s");
         if v["probes"][0]["outcome"] == "hello_ok" {
             return;
         }
@@ -850,23 +855,7 @@ fn a_log_shared_by_two_gateways_is_told_apart_by_port() {
         ports: (pb, pb),
     });
     // A wrong token against B only: B's log lines name B's port.
-    let out = common::run::bare()
-        .args([
-            "check",
-            "--no-config",
-            "--format",
-            "json",
-            "--timeout",
-            "5s",
-        ])
-        .arg("--url")
-        .arg(format!("ws://127.0.0.1:{pb}"))
-        .args(["--token-env", "WRONG"])
-        .env_clear()
-        .env("WRONG", "not-the-token-000")
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = probe_only(pb, "not-the-token-000", "5s");
     assert_eq!(v["probes"][0]["outcome"], "auth_failed", "{v:#}");
     std::thread::sleep(Duration::from_secs(2));
     let run = |gw: &Gateway| -> Value {

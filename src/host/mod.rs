@@ -23,6 +23,20 @@ pub mod users;
 
 pub use root::HostRoot;
 
+/// `openclaw gateway run`'s options that take a value (2026.9.6, `gateway-run-argv.mjs`).
+pub(crate) const GATEWAY_RUN_VALUE_FLAGS: [&str; 10] = [
+    "--port",
+    "--bind",
+    "--token",
+    "--token-file",
+    "--auth",
+    "--password",
+    "--password-file",
+    "--tailscale",
+    "--ws-log",
+    "--raw-stream-path",
+];
+
 /// OpenClaw's entry scripts (`gateway-process-argv`, `ENTRY_CANDIDATES`): an argv naming one
 /// of them runs OpenClaw, whatever runtime runs it.
 pub(crate) const OPENCLAW_ENTRIES: [&str; 6] = [

@@ -52,22 +52,8 @@ fn norm(arg: &str) -> String {
     arg.replace('\\', "/").to_lowercase()
 }
 
-/// Options of `openclaw` and `openclaw gateway [run]` that take a value as the next argument.
-const VALUE_FLAGS: [&str; 13] = [
-    "--port",
-    "--bind",
-    "--token",
-    "--token-file",
-    "--auth",
-    "--password",
-    "--password-file",
-    "--tailscale",
-    "--ws-log",
-    "--raw-stream-path",
-    "--profile",
-    "--container",
-    "--log-level",
-];
+/// Root options of `openclaw` that take a value, beside `gateway run`'s own.
+const ROOT_VALUE_FLAGS: [&str; 3] = ["--profile", "--container", "--log-level"];
 
 /// An argv running the gateway itself: OpenClaw's `isOpenClawArgv` (an entry script among
 /// the arguments, or argv[0] `openclaw`), then the command `gateway` alone, `gateway run`, or
@@ -99,7 +85,10 @@ fn positionals(args: &[String]) -> impl Iterator<Item = &str> {
             return None;
         }
         if a.starts_with('-') {
-            skip = !a.contains('=') && VALUE_FLAGS.contains(&a.as_str());
+            let flag = a.as_str();
+            skip = !a.contains('=')
+                && (crate::host::GATEWAY_RUN_VALUE_FLAGS.contains(&flag)
+                    || ROOT_VALUE_FLAGS.contains(&flag));
             return None;
         }
         Some(a.as_str())

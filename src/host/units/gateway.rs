@@ -57,20 +57,6 @@ pub struct GatewayArgs {
     pub notes: Vec<String>,
 }
 
-/// `openclaw gateway run` flags that take a value (2026.9.6 `gateway --help`).
-const VALUE_FLAGS: [&str; 10] = [
-    "--port",
-    "--bind",
-    "--token",
-    "--token-file",
-    "--auth",
-    "--password",
-    "--password-file",
-    "--tailscale",
-    "--ws-log",
-    "--raw-stream-path",
-];
-
 const SHELLS: [&str; 7] = ["sh", "bash", "dash", "zsh", "ash", "ksh", "mksh"];
 
 /// `openclaw-gateway.service`, `openclaw-gateway-<profile>.service`, `openclaw.service`: the
@@ -356,7 +342,7 @@ fn gateway_flags(rest: &[String], g: &mut GatewayArgs, at: &Where, shell: bool) 
             Some((f, v)) if f.starts_with("--") => (f, Some(v.to_string())),
             _ => (word.as_str(), None),
         };
-        let value = match (VALUE_FLAGS.contains(&flag), inline) {
+        let value = match (crate::host::GATEWAY_RUN_VALUE_FLAGS.contains(&flag), inline) {
             (false, _) => None,
             (true, Some(v)) => Some(v),
             (true, None) => {
