@@ -103,7 +103,7 @@ pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, Failure> {
                 redactor.add_url_secrets(u);
             }
         }
-        Command::Completions { .. } => {}
+        Command::Completions { .. } | Command::Explain { .. } => {}
     }
     let output = cli.global.output.clone();
     match run_inner(cli, env, &mut redactor) {
@@ -135,6 +135,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     };
     let no_config = match &cli.command {
         Command::Completions { shell } => return Ok(completions(*shell)),
+        Command::Explain { id } => return explain(id.as_deref(), g),
         Command::Check(_) => no_config(&cli),
         Command::Fix(_) => false,
     };
@@ -333,7 +334,9 @@ fn judge_arguments(command: &Command) -> Result<checks::select::Selector> {
     let (only, skip, probe_args) = match command {
         Command::Check(a) => (&a.only, &a.skip, &a.probe),
         Command::Fix(a) => (&a.only, &a.skip, &a.probe),
-        Command::Completions { .. } => return Ok(checks::select::Selector::default()),
+        Command::Completions { .. } | Command::Explain { .. } => {
+            return Ok(checks::select::Selector::default());
+        }
     };
     let selector = checks::select::Selector::new(only, skip)?;
     net::validate_urls(&probe_args.urls)?;
@@ -407,6 +410,26 @@ fn nothing_checked(checks: &[checks::CheckResult]) -> Result<()> {
         "nothing was checked: every check was skipped ({})",
         reasons.join("; ")
     )))
+}
+
+/// `explain [ID]`: text or JSON (the other formats are for reports).
+fn explain(id: Option<&str>, g: &cli::GlobalArgs) -> Result<Outcome> {
+    let json = match g.format {
+        OutputFormat::Text => false,
+        OutputFormat::Json => true,
+        OutputFormat::Junit | OutputFormat::Prometheus => {
+            return Err(Error::Usage(
+                "explain: --format text or json (junit and prometheus are for check and fix)"
+                    .into(),
+            ));
+        }
+    };
+    let style = text_options(g).style;
+    let text = report::explain::render(id, json, &style)?;
+    Ok(Outcome {
+        stdout: report::style::terminal_safe(&text, style.color),
+        exit_code: 0,
+    })
 }
 
 fn completions(shell: clap_complete::Shell) -> Outcome {

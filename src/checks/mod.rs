@@ -9,6 +9,7 @@ mod catalog_host;
 mod catalog_logs;
 mod config;
 mod devices;
+pub mod explain;
 mod host;
 mod host_env;
 mod host_skip;

@@ -5,7 +5,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 mod help;
-use help::{AFTER_HELP, CHECK_HELP};
+use help::{AFTER_HELP, check_help};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -128,10 +128,20 @@ impl BindMode {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the config and explain what is broken, why, and the exact fix
-    #[command(after_long_help = CHECK_HELP)]
+    #[command(after_long_help = check_help())]
     Check(CheckArgs),
     /// Show the patches that fix the findings as diffs; --apply writes them
     Fix(FixArgs),
+    /// Explain a check: what it looks at, why it matters, OpenClaw's behaviour, how to fix it
+    #[command(
+        after_long_help = "`explain` alone lists every check by area; `explain AREA` \
+(gateway, probes, logs…) lists one area. An unknown id is exit 2, with a did-you-mean."
+    )]
+    Explain {
+        /// A check id (gateway.bind.invalid) or an area (gateway); none: list every check
+        #[arg(value_name = "ID")]
+        id: Option<String>,
+    },
     /// Print a shell completion script
     Completions {
         #[arg(value_enum)]

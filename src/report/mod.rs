@@ -1,6 +1,7 @@
 //! One `Report` value per run, rendered last as text or JSON.
 
 pub mod diff;
+pub mod explain;
 pub mod json;
 pub mod junit;
 pub mod prometheus;

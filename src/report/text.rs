@@ -211,7 +211,9 @@ fn render_checks(report: &Report, opts: &TextOptions, out: &mut String) {
         }
         if findings.is_empty() {
             let explain = match (opts.verbose, def) {
-                (true, Some(def)) => format!("  {}", s.dim(def.explain)),
+                (true, Some(def)) => {
+                    format!("  {}", s.dim(crate::checks::explain::summary(def.id)))
+                }
                 _ => String::new(),
             };
             let reason = match &result.reason {
