@@ -227,7 +227,14 @@ fn the_text_and_junit_reports_say_why_an_area_was_skipped() {
     assert!(
         r.stdout
             .lines()
-            .any(|l| l.starts_with("probes ") && l.ends_with(" skipped: --offline")),
+            .any(|l| l.starts_with("[skip] probes, ") && l.ends_with("  skipped: --offline")),
+        "{}",
+        r.stdout
+    );
+    let r = doctor(&["check", "--offline", "-v", "--config", &seed()]);
+    assert!(
+        r.stdout
+            .contains("\n  [skip] probe.local  (skipped: --offline)  "),
         "{}",
         r.stdout
     );

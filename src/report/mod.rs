@@ -4,9 +4,11 @@ pub mod diff;
 pub mod explain;
 pub mod json;
 pub mod junit;
+pub mod next;
 pub mod prometheus;
 pub mod style;
 pub mod text;
+pub mod text_compact;
 pub mod text_fix;
 
 use crate::checks::{CheckResult, Finding, Severity};

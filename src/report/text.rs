@@ -30,10 +30,11 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
     {
         render_devices(devices, opts, &mut out);
     }
-    if let Some(fix) = &report.fix {
-        render_fix(report, fix, opts, &mut out);
-    } else {
-        render_checks(report, opts, &mut out);
+    let compact = !opts.verbose && !opts.quiet;
+    match &report.fix {
+        Some(fix) => render_fix(report, fix, opts, &mut out),
+        None if compact => super::text_compact::render(report, opts, &mut out),
+        None => render_checks(report, opts, &mut out),
     }
     if let Some(repair) = &report.repair {
         render_repair(repair, opts, &mut out);
@@ -59,16 +60,29 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
     let _ = write!(out, "{symbol} {}", s.bold(&counts));
     let pending_fixes = report.findings.iter().filter(|f| f.fix.is_some()).count();
     if report.fix.is_none() && pending_fixes > 0 {
-        let _ = write!(
-            out,
-            " · {pending_fixes} fixable: run `openclaw-doctor fix` to see the patches"
-        );
+        let _ = match compact {
+            true => write!(out, " · {pending_fixes} fixable"),
+            false => write!(
+                out,
+                " · {pending_fixes} fixable: run `openclaw-doctor fix` to see the patches"
+            ),
+        };
     }
     out.push('\n');
-    if let Some(next) = &report.next_step
-        && !opts.quiet
-    {
+    if opts.quiet {
+        return out;
+    }
+    if let Some(next) = &report.next_step {
         let _ = writeln!(out, "next: {next}");
+    } else if report.fix.is_none()
+        && let Some((cmd, why)) = super::next::next_command(report)
+    {
+        let _ = writeln!(
+            out,
+            "next: {}  {}",
+            s.bold(&cmd),
+            s.dim(&format!("({why})"))
+        );
     }
     out
 }
@@ -349,6 +363,11 @@ pub fn status_of(severity: Severity) -> Status {
 }
 
 pub(super) fn finding(f: &Finding, opts: &TextOptions, out: &mut String) {
+    finding_with(f, opts, true, out);
+}
+
+/// A finding in full: id and place, message, hint, (with `evidence`) what was seen, the fix.
+pub(super) fn finding_with(f: &Finding, opts: &TextOptions, evidence: bool, out: &mut String) {
     let s = &opts.style;
     let place = f
         .location
@@ -366,7 +385,7 @@ pub(super) fn finding(f: &Finding, opts: &TextOptions, out: &mut String) {
     if let Some(hint) = &f.hint {
         let _ = writeln!(out, "      {} {hint}", s.cyan("hint:"));
     }
-    for line in &f.evidence {
+    for line in f.evidence.iter().filter(|_| evidence) {
         let _ = writeln!(out, "      {} {line}", s.dim("seen:"));
     }
     if let Some(fix) = &f.fix {
