@@ -9,9 +9,10 @@ use std::path::Path;
 
 fn doctor() -> Command {
     let mut cmd = Command::cargo_bin("openclaw-doctor").expect("binary");
-    cmd.env_clear()
-        .env("PATH", "/usr/bin:/bin")
-        .env("OPENCLAW_DOCTOR_HOST_ROOT", "/nonexistent/openclaw-doctor-test-host");
+    cmd.env_clear().env("PATH", "/usr/bin:/bin").env(
+        "OPENCLAW_DOCTOR_HOST_ROOT",
+        "/nonexistent/openclaw-doctor-test-host",
+    );
     cmd
 }
 
@@ -28,7 +29,10 @@ fn stdout(cmd: &mut Command) -> (i32, String, String) {
 fn every_check_has_one_complete_section_in_report_order() {
     let ids: Vec<&str> = explain::all().iter().map(|e| e.id.as_str()).collect();
     let want: Vec<&str> = CHECKS.iter().map(|d| d.id).collect();
-    assert_eq!(ids, want, "docs/checks sections ≠ the checks, in report order");
+    assert_eq!(
+        ids, want,
+        "docs/checks sections ≠ the checks, in report order"
+    );
     for e in explain::all() {
         let def = CHECKS.iter().find(|d| d.id == e.id).expect("a check");
         assert_eq!(e.file, def.area, "{} is written in {}.md", e.id, e.file);
@@ -112,7 +116,11 @@ fn explain_alone_lists_every_check_by_area_and_an_area_lists_its_own() {
     assert_eq!(code, 0);
     let listed: Vec<&str> = out.lines().filter(|l| l.starts_with("  ")).collect();
     assert_eq!(listed.len(), 3, "{out}");
-    assert!(listed.iter().all(|l| l.trim_start().starts_with("devices.")));
+    assert!(
+        listed
+            .iter()
+            .all(|l| l.trim_start().starts_with("devices."))
+    );
 }
 
 #[test]
@@ -137,9 +145,7 @@ fn an_unknown_id_is_exit_2_with_a_did_you_mean() {
 
 /// README's table of checks, as docs/checks generate it.
 fn readme_table() -> String {
-    let mut out = String::from(
-        "| id | severity | what it means |\n|---|---|---|\n",
-    );
+    let mut out = String::from("| id | severity | what it means |\n|---|---|---|\n");
     for d in CHECKS {
         let anchor: String = d.id.chars().filter(|c| *c != '.').collect();
         out.push_str(&format!(
@@ -159,8 +165,14 @@ fn readme_table_is_the_one_docs_checks_generate() {
     const END: &str = "<!-- end of checks table -->";
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).expect("README");
-    let start = readme.find(BEGIN).expect("README has the checks-table marker") + BEGIN.len();
-    let end = readme[start..].find(END).expect("README has the end marker") + start;
+    let start = readme
+        .find(BEGIN)
+        .expect("README has the checks-table marker")
+        + BEGIN.len();
+    let end = readme[start..]
+        .find(END)
+        .expect("README has the end marker")
+        + start;
     let want = readme_table();
     if readme[start..end] != want {
         if std::env::var("EXPLAIN").as_deref() == Ok("overwrite") {
