@@ -138,7 +138,8 @@ fn bind(view: &GatewayView, out: &mut Vec<Finding>) {
 
 fn custom_host(view: &GatewayView, out: &mut Vec<Finding>) {
     let problem = match view.get("gateway.customBindHost") {
-        None => "bind is \"custom\" but gateway.customBindHost is not set; OpenClaw falls back to 0.0.0.0".to_string(),
+        // Recorded on 2026.9.6 (oracle case 403): the gateway refuses to start.
+        None => "bind is \"custom\" but gateway.customBindHost is not set: the gateway refuses to start (\"gateway.bind=custom requires gateway.customBindHost\")".to_string(),
         Some(at) => match view.string("gateway.customBindHost").map(|(h, _)| h) {
             Some(host) if host.trim().parse::<Ipv4Addr>().is_ok() => return,
             _ => format!(
