@@ -21,7 +21,7 @@ Exit codes:
   2  could not run: bad arguments; a named file (config, log, proxy config, token, CA) missing,
      unreadable, not a regular file or unparsable; a write refused or rolled back
 
-Run `openclaw-doctor check --help` for the list of checks.";
+Run `openclaw-doctor check --help` for the list of checks, `openclaw-doctor explain ID` for one.";
 
 /// `check --help`'s list of checks, from the one text of each (docs/checks), then the probe
 /// outcomes and exit codes.
