@@ -398,12 +398,17 @@ fn read_timeout_and_sso(site: &Site, out: &mut Vec<ProxyIssue>) {
         out.push(i);
     }
     // SSOwat hooks `access_by_lua_file`; any `access_by_lua*` (block, file, string) and
-    // `auth_request` put an auth layer in front.
-    let sso = site.frames.iter().rev().find_map(|f| {
-        f.directives
+    // `auth_request` put an auth layer in front. Each is inherited on its own, the innermost
+    // one winning: `auth_request off;` in the location turns an outer one off.
+    let innermost = |pick: &dyn Fn(&str) -> bool| {
+        site.frames
             .iter()
-            .find(|d| d.name == "auth_request" || d.name.starts_with("access_by_lua"))
-    });
+            .rev()
+            .find_map(|f| f.directives.iter().find(|d| pick(&d.name)))
+    };
+    let auth_request =
+        innermost(&|n| n == "auth_request").filter(|d| !d.args.first().is_some_and(|a| a == "off"));
+    let sso = auth_request.or_else(|| innermost(&|n| n.starts_with("access_by_lua")));
     if let Some(sso) = sso {
         let message = format!(
             "{} puts an SSO / auth layer in front of the gateway's WebSocket (YunoHost SSOwat answers with a redirect to its portal)",

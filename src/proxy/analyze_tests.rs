@@ -41,6 +41,35 @@ fn every_access_by_lua_form_is_the_sso_hook() {
     }
 }
 
+#[test]
+fn auth_request_off_in_the_location_turns_an_outer_one_off() {
+    let site = |outer: &str, inner: &str| {
+        format!(
+            "server {{\n  {outer}\n  location / {{\n    {inner}\n    proxy_pass http://127.0.0.1:18789;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n    proxy_set_header Connection \"upgrade\";\n  }}\n}}\n"
+        )
+    };
+    let ids = |text: String| -> Vec<(&'static str, usize)> {
+        analyze(&tree(text.as_bytes()), &gateway())
+            .iter()
+            .map(|i| (i.id, i.line))
+            .collect()
+    };
+    assert_eq!(ids(site("auth_request /auth;", "")), vec![("proxy.sso", 2)]);
+    assert_eq!(
+        ids(site("auth_request /auth;", "auth_request off;")),
+        vec![]
+    );
+    assert_eq!(ids(site("", "auth_request off;")), vec![]);
+    // `auth_request off` does not turn SSOwat's access hook off.
+    assert_eq!(
+        ids(site(
+            "access_by_lua_file /usr/share/ssowat/access.lua;",
+            "auth_request off;"
+        )),
+        vec![("proxy.sso", 2)]
+    );
+}
+
 const LATIN1: &[u8] = b"# caf\xe9 cr\xe8me\nserver {\n  server_name caf\xe9.example;\n  location / {\n    proxy_pass http://127.0.0.1:18789; # \xff\n  }\n}\n";
 
 #[test]
