@@ -29,6 +29,20 @@ cargo run --release --locked --quiet --example gen-assets -- "$assets" >&2
 # -n: no name or time stamp in the gzip header, so the same page gives the same bytes.
 gzip -9nf "$assets"/man/*.1
 
+# The Debian changelog that Debian requires: one entry for this version, dated by the last
+# commit (the same bytes on every build of a commit); the upstream changes are changelog.gz.
+version=$(grep -m1 '^version' Cargo.toml | cut -d'"' -f2)
+maintainer=$(sed -n 's/^maintainer = "\(.*\)"$/\1/p' Cargo.toml)
+date=$(git log -1 --format=%cD 2>/dev/null || date -R)
+cat >"$assets/changelog.Debian" <<END
+openclaw-doctor ($version-1) unstable; urgency=medium
+
+  * Built from openclaw-doctor $version; the upstream changes are in
+    /usr/share/doc/openclaw-doctor/changelog.gz.
+
+ -- $maintainer  $date
+END
+
 echo "== cargo deb --no-build" >&2
 deb=$(cargo deb --no-build --locked)
 echo "$deb"
