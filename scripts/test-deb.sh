@@ -2,6 +2,7 @@
 # The Debian package end to end (README "Install"): builds it with scripts/build-deb.sh, checks
 # its contents, installs it with dpkg -i, runs the INSTALLED /usr/bin/openclaw-doctor on
 # bundled fixtures, reads its man page and bash completion, and removes it again.
+# OPENCLAW_DOCTOR_DEB=path/to.deb tests that package instead of building one.
 # Needs root (dpkg -i). Refuses to run when a package openclaw-doctor is already installed:
 # it would replace and then remove someone's install.
 set -euo pipefail
@@ -31,11 +32,17 @@ if [ -e "$bin" ]; then
     fail "$bin exists but belongs to no package $pkg: this test would overwrite it"
 fi
 
-echo "== build the .deb"
-start=$(date +%s)
-deb=$(bash scripts/build-deb.sh | tail -n 1)
-echo "built $deb in $(($(date +%s) - start)) s ($(du -k "$deb" | cut -f1) KiB)"
-[ -f "$deb" ] || fail "build-deb.sh printed '$deb', which is not a file"
+if [ -n "${OPENCLAW_DOCTOR_DEB:-}" ]; then
+    deb=$OPENCLAW_DOCTOR_DEB
+    echo "== testing the given .deb $deb (OPENCLAW_DOCTOR_DEB), not building one"
+    [ -f "$deb" ] || fail "OPENCLAW_DOCTOR_DEB=$deb is not a file"
+else
+    echo "== build the .deb"
+    start=$(date +%s)
+    deb=$(bash scripts/build-deb.sh | tail -n 1)
+    [ -f "$deb" ] || fail "build-deb.sh printed '$deb', which is not a file"
+    echo "built $deb in $(($(date +%s) - start)) s ($(du -k "$deb" | cut -f1) KiB)"
+fi
 
 echo "== contents (dpkg-deb -c)"
 contents=$(dpkg-deb -c "$deb")
@@ -58,13 +65,15 @@ contains "the control file" "$fields" "Package: $pkg" "Section: utils" "Priority
 
 echo "== dpkg -i"
 removed=
-remove() {
+pages=
+cleanup() {
     if [ -z "$removed" ]; then
         removed=1
         as_root dpkg -r "$pkg" >/dev/null || true
     fi
+    [ -z "$pages" ] || rm -rf "$pages"
 }
-trap remove EXIT
+trap cleanup EXIT
 as_root dpkg -i "$deb"
 [ -x "$bin" ] || fail "$bin is not installed"
 [ "$(dpkg-query -S "$bin" 2>/dev/null | cut -d: -f1)" = "$pkg" ] || fail "$bin does not belong to $pkg"
@@ -123,7 +132,8 @@ contains "man openclaw-doctor-check" "$text" \
 
 echo "== bash completion"
 # complete -p prints the registered completion, and fails when none is.
-completion=$(bash -c "source /usr/share/bash-completion/completions/$pkg && complete -p $pkg")
+completion=$(bash -c "source /usr/share/bash-completion/completions/$pkg && complete -p $pkg") ||
+    fail "the bash completion does not load or registers nothing for $pkg"
 contains "bash completion" "$completion" "complete" "$pkg"
 
 echo "== lintian (report only)"
