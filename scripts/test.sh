@@ -26,5 +26,7 @@ cargo test --locked --test e2e_attribution -- --ignored
 echo "== cargo test -- --ignored (the host: gateways as other users, --port, two at once, restarts through the CLI and systemctl)"
 cargo test --locked --test e2e_host -- --ignored --test-threads 1
 cargo test --locked --test host_procfs -- --ignored --test-threads 1
+echo "== the Debian package: build, dpkg -i, run the installed binary, man page, completion, dpkg -r"
+bash scripts/test-deb.sh
 echo "== cargo test -- --ignored (network namespace: the token never leaves in clear text)"
 cargo test --locked --test netns_plaintext -- --ignored
