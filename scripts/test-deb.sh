@@ -122,7 +122,7 @@ contains "man openclaw-doctor" "$text" \
     "EXIT STATUS" "findings at or above --fail-on" "could not run" \
     "ENVIRONMENT" "OPENCLAW_CONFIG_PATH" "--fail-on"
 # Every subcommand is listed (whatever src/cli defines), with its own page in the package.
-for sub in $("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && $1 != "help" {print $1}'); do
+for sub in $("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && /^  [a-z]/ && $1 != "help" {print $1}'); do
     contains "man openclaw-doctor" "$text" "$sub"
     contains "the .deb" "$contents" "./usr/share/man/man1/openclaw-doctor-$sub.1.gz"
 done

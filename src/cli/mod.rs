@@ -132,7 +132,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Show the patches that fix the findings as diffs; --apply writes them
     Fix(FixArgs),
-    /// Explain a check: what it looks at, why it matters, OpenClaw's behaviour, how to fix it
+    /// Explain a check: what it looks at, why, OpenClaw's behaviour, how to fix it
     #[command(
         after_long_help = "`explain` alone lists every check by area; `explain AREA` \
 (gateway, probes, logs…) lists one area. An unknown id is exit 2, with a did-you-mean."
