@@ -28,3 +28,5 @@ cargo test --locked --test e2e_host -- --ignored --test-threads 1
 cargo test --locked --test host_procfs -- --ignored --test-threads 1
 echo "== cargo test -- --ignored (network namespace: the token never leaves in clear text)"
 cargo test --locked --test netns_plaintext -- --ignored
+echo "== the fleet (#15): contrib/ansible against hosts in namespaces, promtool on the textfiles and the alert rules"
+bash scripts/test-fleet.sh
