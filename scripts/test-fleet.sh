@@ -82,19 +82,26 @@ cleanup() {
   if [ "${FLEET_KEEP:-0}" = 1 ]; then echo "fleet: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+# The lease (tests/fleet/hostns.sh): while this script lives it holds the FIFO open; if it dies
+# without its EXIT trap, every host's pid 1 sees end-of-file and the kernel ends its namespace.
+# Processes that outlive a step (the gateways, the namespaces) are started without fd 9.
+mkfifo "$work/lease"
+exec 9<>"$work/lease"
+export HOSTNS_LEASE="$work/lease"
 hostpath="$(dirname "$OPENCLAW_E2E_BIN"):$(dirname "$(command -v node)"):/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 start_host() {
   local d="$work/hosts/$1"
   mkdir -p "$d/home"
   echo "$hostpath" >"$d/path"
-  "$root/tests/fleet/hostns.sh" start "$d"
+  "$root/tests/fleet/hostns.sh" start "$d" 9>&-
   # What Ansible runs its modules with on this host: its namespaces, its HOME.
   printf '#!/bin/sh\nexec %q run %q /usr/bin/python3 "$@"\n' "$root/tests/fleet/hostns.sh" "$d" >"$d/python3"
   chmod +x "$d/python3"
 }
 in_host() { local h=$1; shift; "$root/tests/fleet/hostns.sh" run "$work/hosts/$h" "$@"; }
 start_gateway() { # host: `openclaw gateway run` inside the host, in the background
-  in_host "$1" setsid openclaw gateway run </dev/null >>"$work/hosts/$1/gateway.log" 2>&1 &
+  in_host "$1" setsid openclaw gateway run </dev/null >>"$work/hosts/$1/gateway.log" 2>&1 9>&- &
 }
 wait_hello() { # host: until the doctor gets hello-ok on the local probe
   local h=$1 t=$SECONDS
@@ -248,7 +255,7 @@ ok "--check prints a summary line for each of the 4 hosts"
 # --- 3. the broken host reboots: its gateway refuses the config -----------------------------
 step "broken host rebooted: the gateway refuses the blog's config"
 "$root/tests/fleet/hostns.sh" stop "$work/hosts/broken"
-"$root/tests/fleet/hostns.sh" start "$work/hosts/broken"
+"$root/tests/fleet/hostns.sh" start "$work/hosts/broken" 9>&-
 set +e
 timeout 120 "$root/tests/fleet/hostns.sh" run "$work/hosts/broken" openclaw gateway run </dev/null >"$work/hosts/broken/gateway-refused.log" 2>&1
 refused=$?

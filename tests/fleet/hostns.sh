@@ -8,6 +8,10 @@
 #   hostns.sh stop DIR      SIGKILLs the namespace's pid 1: the kernel then kills every
 #                           process of the namespace (its gateway included)
 #
+# With HOSTNS_LEASE=FIFO, pid 1 is `cat FIFO` instead of `sleep`: it ends (and the kernel ends
+# the namespace) as soon as nobody holds the FIFO open for writing, i.e. when the test that
+# holds it dies, even by SIGKILL, when no EXIT trap runs.
+#
 # Why namespaces: with ansible_connection=local every host is this one machine, and
 # `check --all` reads every gateway process in /proc, every unit and the user's profiles. Each
 # host's commands therefore run in a pid namespace of their own (its own /proc: only its own
@@ -29,7 +33,9 @@ case "$cmd" in
     # The holder: pid 1 of the new pid namespace; lo up, /tmp/openclaw private, then sleep.
     setsid unshare --pid --fork --mount-proc --net --propagation private -- \
       bash -c 'ip link set lo up && mount --bind "$1/tmp-openclaw" /tmp/openclaw &&
-               touch "$1/ns.ready" && exec sleep infinity' _ "$dir" \
+               touch "$1/ns.ready" &&
+               if [ -n "$2" ]; then exec cat "$2" >/dev/null; else exec sleep infinity; fi' \
+      _ "$dir" "${HOSTNS_LEASE:-}" \
       </dev/null >"$dir/ns.log" 2>&1 &
     outer=$!
     for _ in $(seq 100); do
@@ -48,8 +54,9 @@ case "$cmd" in
   stop)
     [ -e "$dir/ns.pid" ] || exit 0
     pid=$(cat "$dir/ns.pid")
-    # Only that pid, and only while it still is our sleep (pids are reused).
-    if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = sleep ] &&
+    # Only that pid, and only while it still is our sleep or cat (pids are reused).
+    comm=$(cat "/proc/$pid/comm" 2>/dev/null || true)
+    if { [ "$comm" = sleep ] || [ "$comm" = cat ]; } &&
        [ "$(readlink "/proc/$pid/ns/pid")" != "$(readlink /proc/self/ns/pid)" ]; then
       kill -KILL "$pid" 2>/dev/null || true
       for _ in $(seq 100); do [ -e "/proc/$pid" ] || break; sleep 0.05; done
