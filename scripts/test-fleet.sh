@@ -166,7 +166,8 @@ inv="$work/inventory.yml"
   echo "          ansible_port: $offline_port"
   echo "          ansible_ssh_common_args: -o BatchMode=yes -o ConnectTimeout=5 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
 } >"$inv"
-export ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_RETRY_FILES_ENABLED=False
+# ansible-core wants a UTF-8 locale; CI may have none set.
+export LC_ALL=C.UTF-8 ANSIBLE_NOCOLOR=1 ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_RETRY_FILES_ENABLED=False
 export ANSIBLE_LOCAL_TEMP="$work/ansible/local" ANSIBLE_REMOTE_TMP="$work/ansible/remote"
 export ANSIBLE_HOME="$work/ansible/home" ANSIBLE_PYTHON_INTERPRETER=auto_silent
 playbook() { # log, args…: the playbook; its exit code is in $rc
