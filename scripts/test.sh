@@ -30,3 +30,5 @@ echo "== the Debian package: build, dpkg -i, run the installed binary, man page,
 bash scripts/test-deb.sh
 echo "== cargo test -- --ignored (network namespace: the token never leaves in clear text)"
 cargo test --locked --test netns_plaintext -- --ignored
+echo "== the fleet (#15): contrib/ansible against hosts in namespaces, promtool on the textfiles and the alert rules"
+bash scripts/test-fleet.sh
