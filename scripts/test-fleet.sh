@@ -74,10 +74,29 @@ step "cargo build ($profile)"
 if [ "$profile" = release ]; then cargo build --release --locked -q; else cargo build --locked -q; fi
 bin="$root/target/$profile/openclaw-doctor"
 
+# The .deb route, on the healthy host: the package scripts/test-deb.sh built (FLEET_DEB names
+# another), installed by the role with apt. It installs into this machine's /usr/bin (the hosts
+# share one file system), so only when no openclaw-doctor package is installed here, and it is
+# removed at the end.
+deb=${FLEET_DEB:-$(ls -t target/debian/openclaw-doctor_*.deb 2>/dev/null | head -n1 || true)}
+if [ -n "$deb" ] && dpkg -s openclaw-doctor >/dev/null 2>&1; then
+  echo "fleet: an openclaw-doctor package is installed here: the .deb route is not tested" >&2
+  deb=""
+fi
+if [ -n "$deb" ]; then
+  deb=$(realpath "$deb")
+  # Ansible's apt module needs python3-apt in the interpreter it runs modules with.
+  /usr/bin/python3 -c 'import apt' 2>/dev/null || {
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends python3-apt >/dev/null
+  }
+fi
+
 # --- the hosts -----------------------------------------------------------------------------
 work=$(mktemp -d /tmp/openclaw-fleet.XXXXXX)
 hosts=(healthy broken nogw)
 cleanup() {
+  if [ -n "$deb" ] && dpkg -s openclaw-doctor >/dev/null 2>&1; then as_root dpkg -r openclaw-doctor >/dev/null || true; fi
   for h in "${hosts[@]}"; do "$root/tests/fleet/hostns.sh" stop "$work/hosts/$h" || true; done
   if [ "${FLEET_KEEP:-0}" = 1 ]; then echo "fleet: kept $work"; else rm -rf "$work"; fi
 }
@@ -159,6 +178,7 @@ inv="$work/inventory.yml"
     echo "          openclaw_doctor_bin_path: $d/usr/local/bin/openclaw-doctor"
     echo "          openclaw_doctor_textfile_dir: $d/var/lib/prometheus/node-exporter"
     echo "          openclaw_doctor_report_path: $d/var/lib/openclaw-doctor/report.json"
+    if [ "$h" = healthy ] && [ -n "$deb" ]; then echo "          openclaw_doctor_deb: $deb"; fi
   done
   echo "        offline:"
   echo "          ansible_connection: ssh"
@@ -218,6 +238,14 @@ expect_line offline 'offline: UNREACHABLE .*'
 grep -q 'offline.*UNREACHABLE' "$work/run1.log" || fail "ansible did not report offline unreachable"
 ok "ansible's recap says offline is unreachable"
 report healthy 'd["all"] and d["exit_code"] == 0 and len(d["gateways"]) == 1 and outcome == {"local": "hello_ok"} and not ids'
+if [ -n "$deb" ]; then
+  # healthy was checked by the packaged binary: the package is installed, the binary route
+  # was not taken, and yet its report is there.
+  dpkg -s openclaw-doctor 2>/dev/null | grep -qx 'Status: install ok installed' || fail ".deb route: openclaw-doctor is not installed"
+  [ -x /usr/bin/openclaw-doctor ] || fail ".deb route: no /usr/bin/openclaw-doctor"
+  [ ! -e "$work/hosts/healthy/usr/local/bin/openclaw-doctor" ] || fail ".deb route: healthy got the binary instead"
+  ok ".deb route: healthy was checked by the installed package ($(basename "$deb"))"
+fi
 report broken 'd["all"] and d["exit_code"] == 1 and outcome["local"] == "hello_ok" and outcome["external"] in ("dns_error", "unreachable", "timeout") and {"gateway.bind.invalid", "gateway.remote_url.scheme", "host.restart_pending"} <= ids'
 report nogw 'not d.get("all") and d["exit_code"] == 1 and bad == {"config.not_found"} and any("no gateway process" in n for n in d["notes"])'
 [ ! -e "$work/reports/offline.json" ] || fail "a report for the unreachable host"
