@@ -29,6 +29,14 @@ cargo run --release --locked --quiet --example gen-assets -- "$assets" >&2
 # -n: no name or time stamp in the gzip header, so the same page gives the same bytes.
 gzip -9nf "$assets"/man/*.1
 
+# contrib/systemd's timer and service, shipped disabled, for the packaged binary's path.
+mkdir -p "$assets/systemd"
+for unit in openclaw-doctor.service openclaw-doctor.timer; do
+    sed -e 's#/usr/local/bin/openclaw-doctor#/usr/bin/openclaw-doctor#' \
+        -e 's#^\# Install: copy both files to /etc/systemd/system/, then#\# Shipped by the Debian package, disabled: enable it with#' \
+        "contrib/systemd/$unit" >"$assets/systemd/$unit"
+done
+
 # The Debian changelog that Debian requires: one entry for this version, dated by the last
 # commit (the same bytes on every build of a commit); the upstream changes are changelog.gz.
 version=$(grep -m1 '^version' Cargo.toml | cut -d'"' -f2)

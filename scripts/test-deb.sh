@@ -57,7 +57,9 @@ contains "the .deb" "$contents" \
     ./usr/share/doc/openclaw-doctor/README.md \
     ./usr/share/doc/openclaw-doctor/changelog.gz \
     ./usr/share/doc/openclaw-doctor/changelog.Debian.gz \
-    ./usr/share/doc/openclaw-doctor/copyright
+    ./usr/share/doc/openclaw-doctor/copyright \
+    ./usr/lib/systemd/system/openclaw-doctor.service \
+    ./usr/lib/systemd/system/openclaw-doctor.timer
 grep -E '^-rwxr-xr-x .* \./usr/bin/openclaw-doctor$' <<<"$contents" >/dev/null ||
     fail "/usr/bin/openclaw-doctor is not mode 755 in the .deb"
 fields=$(dpkg-deb -f "$deb" Package Section Priority Depends)
@@ -98,7 +100,8 @@ contains "the installed --version" "$("$bin" --version)" "openclaw-doctor $(grep
 echo "== man page"
 if ! command -v man >/dev/null; then
     echo "man is missing: apt-get install man-db"
-    as_root apt-get install -y --no-install-recommends man-db >/dev/null
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends man-db >/dev/null
 fi
 page=/usr/share/man/man1/openclaw-doctor.1.gz
 check_page=/usr/share/man/man1/openclaw-doctor-check.1.gz
@@ -129,6 +132,18 @@ done
 text=$(render openclaw-doctor-check) || fail "man openclaw-doctor-check failed"
 contains "man openclaw-doctor-check" "$text" \
     "--offline" "CHECKS" "gateway.bind.invalid" "gateway.remote_url.via_proxy" "Exit codes: 0"
+
+echo "== the systemd timer and service (shipped disabled)"
+unit=/usr/lib/systemd/system/openclaw-doctor.service
+contains "$unit" "$(cat "$unit")" \
+    "ExecStart=/usr/bin/openclaw-doctor check --all --devices --format prometheus --output" \
+    "Shipped by the Debian package, disabled"
+if command -v systemd-analyze >/dev/null; then
+    systemd-analyze verify "$unit" /usr/lib/systemd/system/openclaw-doctor.timer ||
+        fail "systemd-analyze verify rejects the packaged units"
+else
+    echo "systemd-analyze is missing: the units' syntax is not verified"
+fi
 
 echo "== bash completion"
 # complete -p prints the registered completion, and fails when none is.
