@@ -407,7 +407,7 @@ fn read_timeout_and_sso(site: &Site, out: &mut Vec<ProxyIssue>) {
             .find_map(|f| f.directives.iter().find(|d| pick(&d.name)))
     };
     let auth_request =
-        innermost(&|n| n == "auth_request").filter(|d| !d.args.first().is_some_and(|a| a == "off"));
+        innermost(&|n| n == "auth_request").filter(|d| d.args.first().is_none_or(|a| a != "off"));
     let sso = auth_request.or_else(|| innermost(&|n| n.starts_with("access_by_lua")));
     if let Some(sso) = sso {
         let message = format!(
