@@ -105,7 +105,19 @@ pub fn run(cli: Cli, env: &Env) -> std::result::Result<Outcome, Failure> {
         }
         Command::Completions { .. } | Command::Explain { .. } => {}
     }
-    let output = cli.global.output.clone();
+    let mut output = cli.global.output.clone();
+    // A job-wide OPENCLAW_DOCTOR_OUTPUT (a textfile for Prometheus) is for reports: `explain`
+    // and `completions` print to stdout unless --output is given.
+    if matches!(
+        cli.command,
+        Command::Explain { .. } | Command::Completions { .. }
+    ) && env
+        .get("OPENCLAW_DOCTOR_OUTPUT")
+        .map(std::path::PathBuf::from)
+        == output
+    {
+        output = None;
+    }
     match run_inner(cli, env, &mut redactor) {
         Ok(outcome) => {
             let text = redactor.redact(&outcome.stdout);
@@ -135,7 +147,7 @@ fn run_inner(cli: Cli, env: &Env, redactor: &mut Redactor) -> Result<Outcome> {
     };
     let no_config = match &cli.command {
         Command::Completions { shell } => return Ok(completions(*shell)),
-        Command::Explain { id } => return explain(id.as_deref(), g),
+        Command::Explain { id } => return explain(id.as_deref(), g, env),
         Command::Check(_) => no_config(&cli),
         Command::Fix(_) => false,
     };
@@ -227,6 +239,7 @@ pub(crate) fn run_one(
         logs: gathered.logs.take(),
         notes: std::mem::take(&mut pipeline.notes),
         repair: None,
+        rerun: rerun_args(cli),
     };
     report.notes.append(&mut gathered.notes);
     report.notes.extend(version_note);
@@ -324,6 +337,34 @@ fn restart_hint(report: &Report) -> String {
     format!("restart the gateway so it reads the new config: {how}, or run fix --apply --restart")
 }
 
+/// The flags a suggested next command repeats so it judges what this run judged.
+fn rerun_args(cli: &Cli) -> Vec<String> {
+    let (only, skip, probe) = match &cli.command {
+        Command::Check(a) => (&a.only, &a.skip, &a.probe),
+        Command::Fix(a) => (&a.only, &a.skip, &a.probe),
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut flag = |name: &str, value: String| {
+        out.push(name.to_string());
+        out.push(value);
+    };
+    only.iter().for_each(|v| flag("--only", v.clone()));
+    skip.iter().for_each(|v| flag("--skip", v.clone()));
+    let path = |p: &std::path::PathBuf| p.to_string_lossy().into_owned();
+    probe
+        .proxy_config
+        .iter()
+        .for_each(|p| flag("--proxy-config", path(p)));
+    if let Some(schema) = &cli.global.schema {
+        flag("--schema", path(schema));
+    }
+    if cli.global.no_host {
+        out.push("--no-host".into());
+    }
+    out
+}
+
 fn no_config(cli: &Cli) -> bool {
     matches!(&cli.command, Command::Check(a) if a.no_config)
 }
@@ -412,11 +453,16 @@ fn nothing_checked(checks: &[checks::CheckResult]) -> Result<()> {
     )))
 }
 
-/// `explain [ID]`: text or JSON (the other formats are for reports).
-fn explain(id: Option<&str>, g: &cli::GlobalArgs) -> Result<Outcome> {
+/// `explain [ID]`: text or JSON (the other formats are for reports; a job-wide
+/// OPENCLAW_DOCTOR_FORMAT of junit or prometheus gives text).
+fn explain(id: Option<&str>, g: &cli::GlobalArgs, env: &Env) -> Result<Outcome> {
+    let from_env = env.get("OPENCLAW_DOCTOR_FORMAT").is_some_and(|f| {
+        <OutputFormat as clap::ValueEnum>::from_str(f, true).is_ok_and(|f| f == g.format)
+    });
     let json = match g.format {
         OutputFormat::Text => false,
         OutputFormat::Json => true,
+        OutputFormat::Junit | OutputFormat::Prometheus if from_env => false,
         OutputFormat::Junit | OutputFormat::Prometheus => {
             return Err(Error::Usage(
                 "explain: --format text or json (junit and prometheus are for check and fix)"

@@ -160,3 +160,53 @@ fn verbose_lists_every_check_and_quiet_only_the_findings() {
     assert!(quiet.contains("✖ gateway.bind.invalid"), "{quiet}");
     assert!(quiet.trim_end().ends_with("3 errors, 0 warnings, 0 infos · 3 fixable: run `openclaw-doctor fix` to see the patches"), "{quiet}");
 }
+
+#[test]
+fn the_next_command_repeats_what_this_run_judged_and_names_the_first_problem() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let seed = fixture("seed-check");
+    let (_, out) = doctor(
+        dir.path(),
+        &[
+            "check",
+            "--offline",
+            "--only",
+            "gateway.bind.invalid",
+            "--config",
+            &seed,
+        ],
+    );
+    let next = out.lines().last().unwrap_or_default();
+    assert!(
+        next.starts_with(&format!(
+            "next: openclaw-doctor fix --config {} --only gateway.bind.invalid  (shows the patch as a diff",
+            seed.replace(env!("CARGO_MANIFEST_DIR"), "[REPO]")
+        )),
+        "{out}"
+    );
+    // Three errors without a patch: the first in report order (the cause) is explained.
+    let legacy = dir.path().join("openclaw.json");
+    std::fs::write(
+        &legacy,
+        r#"{ gateway: { token: "legacy-token-aabbccddeeff", bind: "lan" } }"#,
+    )
+    .expect("config");
+    let (_, out) = doctor(
+        dir.path(),
+        &["check", "--offline", "--config", &legacy.to_string_lossy()],
+    );
+    assert_eq!(out.matches("\n  ✖ ").count(), 3, "{out}");
+    let first_error = out
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("  ✖ ")
+                .and_then(|r| r.split_whitespace().next())
+        })
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        out.lines().last().unwrap_or_default(),
+        format!("next: openclaw-doctor explain {first_error}  (why it matters and how to fix it)"),
+        "{out}"
+    );
+}

@@ -185,3 +185,37 @@ fn readme_table_is_the_one_docs_checks_generate() {
         }
     }
 }
+
+#[test]
+fn a_job_wide_format_or_output_does_not_turn_explain_into_a_report() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let textfile = dir.path().join("openclaw_doctor.prom");
+    std::fs::write(&textfile, "openclaw_doctor_check 0\n").expect("textfile");
+    let (code, out, err) = stdout(
+        doctor()
+            .args(["explain", "probe.tls"])
+            .env("OPENCLAW_DOCTOR_FORMAT", "prometheus")
+            .env("OPENCLAW_DOCTOR_OUTPUT", &textfile),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("probe.tls · "), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&textfile).expect("textfile"),
+        "openclaw_doctor_check 0\n",
+        "the textfile was overwritten"
+    );
+    // Named on the command line, they count.
+    let named = dir.path().join("explain.txt");
+    let (code, out, _) = stdout(
+        doctor()
+            .args(["explain", "probe.tls", "--output"])
+            .arg(&named),
+    );
+    assert_eq!(code, 0);
+    assert!(out.is_empty());
+    assert!(
+        std::fs::read_to_string(&named)
+            .expect("named")
+            .starts_with("probe.tls · ")
+    );
+}

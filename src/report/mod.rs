@@ -124,6 +124,8 @@ pub struct Report {
     pub logs: Option<crate::openclaw::log::LogEvidence>,
     /// `fix --restart` / `--approve-repairs`: what was done and the verification.
     pub repair: Option<RepairOutcome>,
+    /// Flags a suggested next command repeats (`--only`, `--skip`, `--proxy-config`, …).
+    pub rerun: Vec<String>,
 }
 
 impl Report {

@@ -5,16 +5,34 @@
 use super::Report;
 use crate::checks::{Severity, Status};
 
+/// Findings `fix --apply-proxy` patches in nginx (an insertion after `proxy_pass`).
+const PROXY_PATCHES: [&str; 2] = ["proxy.http_version", "proxy.upgrade_headers"];
+
 /// `(command, why)`, or `None` when there is nothing left to do.
 pub fn next_command(report: &Report) -> Option<(String, String)> {
-    let target = target_args(report);
-    let fixable = report.findings.iter().filter(|f| f.fix.is_some()).count();
-    if fixable > 0 {
-        let why = match fixable {
-            1 => "shows the patch as a diff; --apply writes it".to_string(),
-            n => format!("shows the {n} patches as a diff; --apply writes them"),
+    let target = format!("{}{}", target_args(report), rerun_args(report));
+    let config = report.findings.iter().filter(|f| f.fix.is_some()).count();
+    let proxy = report
+        .findings
+        .iter()
+        .filter(|f| PROXY_PATCHES.contains(&f.id))
+        .count();
+    if config + proxy > 0 {
+        // One nginx insertion can fix both proxy findings: counted as patches only for config.
+        let (what, it) = match (config, proxy) {
+            (1, 0) | (0, 1) => ("the patch".to_string(), "it"),
+            (n, 0) => (format!("the {n} patches"), "them"),
+            _ => ("the patches".to_string(), "them"),
         };
-        return Some((format!("openclaw-doctor fix{target}"), why));
+        let apply = match (config, proxy) {
+            (_, 0) => format!("--apply writes {it}"),
+            (0, _) => format!("--apply-proxy writes {it} (nginx)"),
+            _ => "--apply writes the config's, --apply-proxy nginx's".to_string(),
+        };
+        return Some((
+            format!("openclaw-doctor fix{target}"),
+            format!("shows {what} as a diff; {apply}"),
+        ));
     }
     if report
         .findings
@@ -26,11 +44,12 @@ pub fn next_command(report: &Report) -> Option<(String, String)> {
             "approves the waiting repair requests before they expire".into(),
         ));
     }
+    // The first of the most severe: report order puts causes before their consequences.
+    let worst = report.findings.iter().map(|f| f.severity).max();
     if let Some(first) = report
         .findings
         .iter()
-        .filter(|f| f.severity >= Severity::Warning)
-        .max_by_key(|f| f.severity)
+        .find(|f| Some(f.severity) == worst && f.severity >= Severity::Warning)
     {
         return Some((
             format!("openclaw-doctor explain {}", first.id),
@@ -50,6 +69,15 @@ pub fn next_command(report: &Report) -> Option<(String, String)> {
         ));
     }
     None
+}
+
+/// ` --only ID --proxy-config PATH …`: what this run was told to judge.
+fn rerun_args(report: &Report) -> String {
+    report
+        .rerun
+        .iter()
+        .map(|a| format!(" {}", shell_words::quote(a)))
+        .collect()
 }
 
 /// The flags that find this run's config again (` --config PATH`); a variable set in the
