@@ -125,10 +125,17 @@ contains "man openclaw-doctor" "$text" \
     "EXIT STATUS" "findings at or above --fail-on" "could not run" \
     "ENVIRONMENT" "OPENCLAW_CONFIG_PATH" "--fail-on"
 # Every subcommand is listed (whatever src/cli defines), with its own page in the package.
-for sub in $("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && /^  [a-z]/ && $1 != "help" {print $1}'); do
+subs=$("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && /^  [a-z]/ && $1 != "help" {print $1}')
+# The subcommands README names must be among them (an empty parse would check nothing).
+for want in check fix explain completions; do
+    grep -qx "$want" <<<"$subs" || fail "--help's Commands lack '$want' (parsed: $(echo $subs))"
+done
+for sub in $subs; do
     contains "man openclaw-doctor" "$text" "$sub"
     contains "the .deb" "$contents" "./usr/share/man/man1/openclaw-doctor-$sub.1.gz"
 done
+text=$(render openclaw-doctor-explain) || fail "man openclaw-doctor-explain failed"
+contains "man openclaw-doctor-explain" "$text" "did-you-mean"
 text=$(render openclaw-doctor-check) || fail "man openclaw-doctor-check failed"
 contains "man openclaw-doctor-check" "$text" \
     "--offline" "CHECKS" "gateway.bind.invalid" "gateway.remote_url.via_proxy" "Exit codes: 0"
