@@ -179,6 +179,9 @@ inv="$work/inventory.yml"
     echo "          openclaw_doctor_textfile_dir: $d/var/lib/prometheus/node-exporter"
     echo "          openclaw_doctor_report_path: $d/var/lib/openclaw-doctor/report.json"
     if [ "$h" = healthy ] && [ -n "$deb" ]; then echo "          openclaw_doctor_deb: $deb"; fi
+    # An external path that works on healthy (its own loopback, as a proxy would dial it): the
+    # "external path broken" alert then has a series to stay silent on.
+    if [ "$h" = healthy ]; then echo '          openclaw_doctor_check_args: ["--devices", "--url", "ws://127.0.0.1:18789"]'; fi
   done
   echo "        offline:"
   echo "          ansible_connection: ssh"
@@ -235,9 +238,9 @@ expect_line healthy 'healthy: OK exit=0 gateways=1 errors=0 warnings=0 failing=-
 expect_line broken 'broken: FINDINGS exit=1 gateways=1 errors=[1-9][0-9]* warnings=[0-9]+ failing=(.*,)?gateway\.bind\.invalid,(.*,)?gateway\.remote_url\.scheme,(.*,)?gateway\.remote_url\.via_proxy(,.*)?'
 expect_line nogw 'nogw: NO-GATEWAY exit=1 gateways=0 errors=1 warnings=0 failing=config\.not_found'
 expect_line offline 'offline: UNREACHABLE .*'
-grep -q 'offline.*UNREACHABLE' "$work/run1.log" || fail "ansible did not report offline unreachable"
+grep -Eq '^offline +: .*unreachable=1' "$work/run1.log" || { cat "$work/run1.log"; fail "ansible's recap does not say offline is unreachable"; }
 ok "ansible's recap says offline is unreachable"
-report healthy 'd["all"] and d["exit_code"] == 0 and len(d["gateways"]) == 1 and outcome == {"local": "hello_ok"} and not ids'
+report healthy 'd["all"] and d["exit_code"] == 0 and len(d["gateways"]) == 1 and outcome == {"local": "hello_ok", "external": "hello_ok"} and not ids'
 if [ -n "$deb" ]; then
   # healthy was checked by the packaged binary: the package is installed, the binary route
   # was not taken, and yet its report is there.
@@ -276,8 +279,8 @@ for line in '"-    bind: \"local\",' '"+    bind: \"lan\",' '"+      url: \"ws:/
   grep -qF -- "$line" "$work/check.log" || { cat "$work/check.log"; fail "--check did not show $line"; }
 done
 ok "--check shows the fix as a diff (bind \"local\" -> \"lan\", remote.url -> ws://127.0.0.1:18789)"
-for h in healthy broken nogw offline; do
-  grep -Eq "\"$h: (OK|FINDINGS|NO-GATEWAY|UNREACHABLE) " "$work/check.log" || fail "--check: no summary for $h"
+for want in "healthy: OK" "broken: FINDINGS" "nogw: NO-GATEWAY" "offline: UNREACHABLE"; do
+  grep -Fq "\"$want " "$work/check.log" || { cat "$work/check.log"; fail "--check: no summary '$want …'"; }
 done
 ok "--check prints a summary line for each of the 4 hosts"
 
@@ -323,7 +326,7 @@ rules=contrib/prometheus/openclaw-doctor.rules.yml
 ok "promtool check rules: $rules"
 "$py" tests/fleet/rule_tests.py "$work/snap" "$root/$rules" "$work/rules-test.yml"
 "$promtool" test rules "$work/rules-test.yml" || fail "promtool test rules"
-cases=$(grep -c '^  - interval' "$work/rules-test.yml")
+cases=$(grep -c '^  - name: ' "$work/rules-test.yml")
 ok "promtool test rules: $cases cases pass"
 # Each alert's cases must be able to fail: with its expression replaced by one that never
 # fires, promtool must report that alert's firing case as failed.
@@ -340,6 +343,23 @@ PY
   fi
   grep -q "alertname: $alert" "$work/mutant.log" || { cat "$work/mutant.log"; fail "$alert: another case failed"; }
   ok "$alert: its firing case fails when its expression is broken"
+done
+# And each silent case can fail: every comparison made always true fires on the healthy host.
+for alert in $(grep -oP '^\s+- alert: \K\w+' "$rules"); do
+  "$py" - "$rules" "$alert" "$work/rules-broken.yml" <<'PY'
+import re, sys
+text, name, out = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+block = re.search(r'(- alert: %s\n(?:.*\n)*?\s+expr:) (\|\n(?:\s{10}.*\n)+|.*\n)' % name, text)
+expr = re.sub(r'(==|>|<) *[0-9]+', '>= 0', block.group(2))
+assert expr != block.group(2), name
+open(out, 'w').write(text[:block.start(2)] + expr + text[block.end(2):])
+PY
+  sed "s|$root/$rules|$work/rules-broken.yml|" "$work/rules-test.yml" >"$work/rules-test-broken.yml"
+  if "$promtool" test rules "$work/rules-test-broken.yml" >"$work/mutant.log" 2>&1; then
+    fail "promtool test rules still passes with $alert made always true"
+  fi
+  grep -q "name: $alert stays silent on the healthy host," "$work/mutant.log" || { cat "$work/mutant.log"; fail "$alert: its silent case did not fail"; }
+  ok "$alert: its silent case fails when its expression always fires"
 done
 
 # --- 5. the systemd timer --------------------------------------------------------------------

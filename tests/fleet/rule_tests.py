@@ -80,7 +80,8 @@ def alert(labels, summary, runbook, description):
 
 
 def case(title, inputs, name, eval_time, alerts):
-    out = [f'  # {title}', '  - interval: 1m', '    input_series:'] + inputs
+    # `name` is what promtool prints for a failing case.
+    out = [f'  - name: {q(title)}', '    interval: 1m', '    input_series:'] + inputs
     out += ['    alert_rule_test:', f'      - eval_time: {eval_time}', f'        alertname: {name}']
     out += ['        exp_alerts:'] + alerts if alerts else ['        exp_alerts: []']
     return out
@@ -172,7 +173,7 @@ def main():
                  'OpenClawRepairRequestPending', 'OpenClawDoctorNotRunning', 'OpenClawDoctorErrorFinding'):
         doc += case(f'{name} stays silent on the healthy host', ok, name, '30m', [])
     Path(out_file).write_text('\n'.join(doc) + '\n')
-    print(f'rule_tests.py: {out_file}: {sum(1 for l in doc if l.startswith("  - interval"))} cases, '
+    print(f'rule_tests.py: {out_file}: {sum(1 for l in doc if l.startswith("  - name: "))} cases, '
           f'{len(errs)} error findings on the broken host')
 
 
