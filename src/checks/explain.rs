@@ -64,7 +64,7 @@ pub fn summary(id: &str) -> &'static str {
 }
 
 /// The check definitions of `area`, in report order.
-pub fn area_checks(area: &str) -> impl Iterator<Item = &'static CheckDef> + '_ {
+fn area_checks(area: &str) -> impl Iterator<Item = &'static CheckDef> + '_ {
     CHECKS.iter().filter(move |d| d.area == area)
 }
 
